@@ -1,0 +1,70 @@
+"""``cyberrx assess PROFILE``: what a cyber incident is likely to cost the practice in a year."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from cyberrx.cli.main import app
+from cyberrx.domain import PracticeProfile, load_model
+from cyberrx.reports.assessment import render_assessment
+from cyberrx.reports.jsonout import to_json
+from cyberrx.services.assess import DEFAULT_SEED, DEFAULT_TRIALS, assess
+
+
+class _LazyProgress:
+    """A progress bar that appears only once the run has taken more than a second."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.started = time.monotonic()
+        self.bar: Progress | None = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None and time.monotonic() - self.started > 1.0 and done < total:
+            self.bar = Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
+                                TimeRemainingColumn(), console=self.console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("sim", total=total)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@app.command("assess")
+def assess_cmd(
+    profile: Path = typer.Argument(..., help="Practice profile (YAML or JSON)."),
+    trials: int = typer.Option(DEFAULT_TRIALS, "--trials", "-n", help="Simulated years."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed: the same seed gives the same answer."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of the report."),
+    plot: Path | None = typer.Option(None, "--plot", help="Write charts to this PNG file."),
+) -> None:
+    """Estimate a year's cyber-incident cost for a practice, by coverage part, and the program it needs."""
+    practice = load_model(PracticeProfile, profile)
+    err = Console(stderr=True)
+    progress = _LazyProgress(err)
+    try:
+        result = assess(practice, trials, seed, progress=progress, keep_annual=plot is not None)
+    finally:
+        progress.close()
+    if plot is not None:
+        from cyberrx.reports.plot import plot_assessment
+
+        plot_assessment(result, plot)
+    if json_out:
+        typer.echo(to_json(result))
+    else:
+        out = Console()
+        if not out.is_terminal:
+            out = Console(width=110)
+        render_assessment(result, out)
+        if plot is not None:
+            typer.echo(f"charts written to {plot}")

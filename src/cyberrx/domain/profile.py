@@ -1,0 +1,130 @@
+"""The practice profile: what cyberrx knows about a medical practice.
+
+Shape fixed by issue 2 (fields may be added, none renamed). Defaults are what a small practice that does not
+know the answer most likely has; each default is conservative (it does not assume a control is present).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from cyberrx.vocab import Control, Hosting, RemoteAccess, Specialty, Training
+
+# two-letter USPS codes of the states, DC and the territories where HIPAA covered entities practise
+US_JURISDICTIONS = frozenset([
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP",
+])
+
+
+def _no_bool(v: object) -> object:
+    if isinstance(v, bool):
+        raise ValueError("a number is required, not true/false")
+    return v
+
+
+Count = Annotated[int, BeforeValidator(_no_bool), Field(ge=0)]
+Money = Annotated[float, BeforeValidator(_no_bool), Field(ge=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Ehr(_Strict):
+    vendor: str = "unknown"
+    hosting: Hosting = Hosting.CLOUD
+
+
+class BusinessAssociate(_Strict):
+    name: str
+    service: str = "other"
+    holds_phi: bool = True
+    baa: bool = True
+    critical: bool = False
+
+
+class Controls(_Strict):
+    """Security controls in place. Unknown means absent: a practice that does not know, likely lacks it."""
+
+    mfa_email: bool = False
+    mfa_remote_access: bool = False
+    mfa_privileged: bool = False
+    edr: bool = False
+    mdr_soc: bool = False
+    offline_backups: bool = False
+    backups_tested: bool = False
+    encryption_at_rest: bool = False
+    email_filtering: bool = False
+    security_training: Training = Training.NONE
+    patch_critical_days: Annotated[int, BeforeValidator(_no_bool), Field(ge=0, le=3650)] = 90
+    incident_response_plan: bool = False
+    funds_transfer_verification: bool = False
+    risk_analysis_current: bool = False
+
+    def improved(self, control: Control) -> Controls:
+        """A copy with ``control`` put in place at its strongest usual setting."""
+        value: object
+        if control is Control.SECURITY_TRAINING:
+            value = Training.PHISHING_SIMULATION
+        elif control is Control.PATCH_CRITICAL_DAYS:
+            value = min(self.patch_critical_days, 7)
+        else:
+            value = True
+        return self.model_copy(update={control.value: value})
+
+    def has(self, control: Control) -> bool:
+        """Whether ``control`` is in place (training: any; patching: within 14 days)."""
+        v = getattr(self, control.value)
+        if control is Control.SECURITY_TRAINING:
+            return v is not Training.NONE
+        if control is Control.PATCH_CRITICAL_DAYS:
+            return bool(v <= 14)
+        return bool(v)
+
+
+class ExistingCoverage(_Strict):
+    aggregate_limit: Money = 0.0
+    retention: Money = 0.0
+
+
+class PracticeProfile(_Strict):
+    """A medical practice as cyberrx sees it. ``states`` counts patients whose PHI is held, by residence."""
+
+    name: str = Field(min_length=1)
+    specialty: Specialty = Specialty.OTHER
+    states: dict[str, Count] = Field(min_length=1)
+    annual_revenue: Money
+    providers: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] = 1
+    employees: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] = 1
+    endpoints: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] = 5
+    ehr: Ehr = Ehr()
+    remote_access: RemoteAccess = RemoteAccess.NONE
+    business_associates: list[BusinessAssociate] = Field(default_factory=list)
+    controls: Controls = Controls()
+    existing_coverage: ExistingCoverage | None = None
+
+    @field_validator("states")
+    @classmethod
+    def _known_states(cls, v: dict[str, int]) -> dict[str, int]:
+        for code in v:
+            if code not in US_JURISDICTIONS:
+                raise ValueError(f"unknown state code {code!r}; use two-letter USPS codes such as LA, MS, TX")
+        if sum(v.values()) <= 0:
+            raise ValueError("at least one patient record must be held")
+        return v
+
+    @property
+    def records(self) -> int:
+        """Patients whose PHI the practice holds (all states)."""
+        return int(sum(self.states.values()))
+
+    def with_controls(self, controls: Controls) -> PracticeProfile:
+        return self.model_copy(update={"controls": controls})
+
+
+__all__ = ["BusinessAssociate", "Controls", "Ehr", "ExistingCoverage", "PracticeProfile", "US_JURISDICTIONS"]

@@ -1,0 +1,83 @@
+"""Summary statistics of simulated annual losses.
+
+Annual losses are non-negative and mostly zero for a practice (most years have no incident), so quantiles are
+read from the sorted non-zero values only: the result equals ``numpy.quantile(x, q)`` (linear interpolation,
+numpy's default) at a fraction of the cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+#: the quantiles every assessment reports, by output key
+REPORTED_QUANTILES: dict[str, float] = {"p50": 0.5, "p90": 0.9, "p95": 0.95, "p99": 0.99, "p995": 0.995}
+
+
+def sorted_nonzero(x: np.ndarray) -> tuple[np.ndarray, int]:
+    """The sorted strictly positive values of ``x`` and the count of the rest (zeros)."""
+    nz = np.sort(x[x > 0])
+    return nz, int(x.shape[0] - nz.shape[0])
+
+
+def quantiles(x: np.ndarray, qs: Sequence[float], n_total: int | None = None) -> np.ndarray:
+    """``numpy.quantile(x, qs)`` for non-negative ``x`` (linear interpolation), computed on the non-zeros.
+
+    ``n_total`` (>= len(x)) counts zeros left out of ``x``: the quantiles are those of ``x`` padded with zeros.
+
+    >>> quantiles(np.array([0.0, 0.0, 0.0, 10.0]), [0.5, 1.0]).tolist()
+    [0.0, 10.0]
+    """
+    n = x.shape[0] if n_total is None else n_total
+    if n == 0:
+        return np.full(len(qs), np.nan)
+    nz, _ = sorted_nonzero(x)
+    n0 = n - nz.shape[0]
+    h = (n - 1) * np.asarray(qs, dtype=float)
+    lo = np.floor(h).astype(np.int64)
+    hi = np.minimum(lo + 1, n - 1)
+
+    def at(i: np.ndarray) -> np.ndarray:
+        # position i of the full sorted array: a zero below n0, else the (i - n0)-th non-zero
+        j = i - n0
+        out = np.zeros(i.shape)
+        out[j >= 0] = nz[j[j >= 0]]
+        return out
+
+    a, b = at(lo), at(hi)
+    return a + (h - lo) * (b - a)
+
+
+def tvar(x: np.ndarray, q: float = 0.99) -> float:
+    """Tail value at risk: the mean of the worst ``ceil(n * (1 - q))`` years (usd)."""
+    n = x.shape[0]
+    k = max(1, int(np.ceil(n * (1.0 - q) - 1e-9)))
+    if k >= n:
+        return float(x.mean())
+    top = np.partition(x, n - k)[n - k:]
+    return float(top.mean())
+
+
+def summarize(x: np.ndarray) -> dict[str, float]:
+    """Mean, the reported quantiles and TVaR99 of annual losses ``x`` ``(n_trials,)`` usd."""
+    qs = quantiles(x, list(REPORTED_QUANTILES.values()))
+    out = {"mean": float(x.mean())}
+    out.update({k: float(v) for k, v in zip(REPORTED_QUANTILES, qs, strict=True)})
+    out["tvar99"] = tvar(x, 0.99)
+    return out
+
+
+def exceedance_curve(x: np.ndarray, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """Loss levels (usd) and their annual probability of being exceeded, for plotting."""
+    nz, n0 = sorted_nonzero(x)
+    n = x.shape[0]
+    if nz.shape[0] == 0:
+        return np.zeros(1), np.zeros(1)
+    idx = np.unique(np.linspace(0, nz.shape[0] - 1, min(points, nz.shape[0])).astype(np.int64))
+    levels = nz[idx]
+    prob = (nz.shape[0] - idx) / n
+    return levels, prob
+
+
+__all__ = ["REPORTED_QUANTILES", "exceedance_curve", "quantiles", "summarize", "tvar"]

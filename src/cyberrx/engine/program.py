@@ -1,0 +1,70 @@
+"""The recommended insurance program read off the annual-loss distribution, and the gap of existing cover.
+
+Rules (stated in every assessment, figures in loss_model.yaml ``program``):
+- aggregate limit: the smallest market limit option at or above the 1-in-100-year (p99) annual loss;
+- sublimit per coverage part: the smallest option at or above that part's own p99 annual loss, never above the
+  aggregate; a part hit in fewer than 1 year in 100 (p99 of zero) gets the smallest option at or above its
+  median cost in the years it is hit, so a typical claim is still paid; a part never hit gets none;
+- retention: the largest market retention option at or below a share of annual revenue the practice can absorb.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def smallest_option_at_least(value: float, options: Sequence[float]) -> float:
+    """The smallest option >= ``value``; the largest option if none is (then a tower is needed)."""
+    for option in sorted(options):
+        if option >= value:
+            return float(option)
+    return float(max(options))
+
+
+def largest_option_at_most(value: float, options: Sequence[float]) -> float:
+    """The largest option <= ``value``; the smallest option if none is."""
+    below = [o for o in options if o <= value]
+    return float(max(below) if below else min(options))
+
+
+@dataclass(frozen=True)
+class Program:
+    aggregate_limit: float
+    retention: float
+    sublimits: dict[str, float]
+    rule: str
+
+
+def recommend_program(p99_total: float, p99_by_part: Mapping[str, float], annual_revenue: float,
+                      limit_options: Sequence[float], retention_options: Sequence[float],
+                      retention_revenue_share: float,
+                      median_when_hit_by_part: Mapping[str, float] | None = None) -> Program:
+    aggregate = smallest_option_at_least(p99_total, limit_options)
+    sublimits: dict[str, float] = {}
+    for part, p99 in p99_by_part.items():
+        basis = p99 if p99 > 0 else (median_when_hit_by_part or {}).get(part, 0.0)
+        if basis > 0:
+            sublimits[part] = min(aggregate, smallest_option_at_least(basis, limit_options))
+    retention = largest_option_at_most(annual_revenue * retention_revenue_share, retention_options)
+    rule = (f"aggregate limit = smallest market limit >= the 1-in-100-year annual loss (p99); each sublimit = "
+            f"smallest market limit >= that part's p99 (or, for a part hit less than 1 year in 100, its median "
+            f"cost when hit), capped at the aggregate; retention = largest market retention <= "
+            f"{retention_revenue_share:.1%} of annual revenue")
+    if p99_total > max(limit_options):
+        rule += "; the p99 year exceeds the largest single limit: consider excess layers (a tower)"
+    return Program(aggregate, retention, sublimits, rule)
+
+
+def uncovered_share(loss: float, limit: float, retention: float) -> float:
+    """Share of a year's ``loss`` the cover leaves with the practice: retention plus anything above the limit."""
+    if loss <= 0:
+        return 0.0
+    covered = min(max(loss - retention, 0.0), limit)
+    return float(np.clip(1.0 - covered / loss, 0.0, 1.0))
+
+
+__all__ = ["Program", "largest_option_at_most", "recommend_program", "smallest_option_at_least",
+           "uncovered_share"]

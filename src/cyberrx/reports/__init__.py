@@ -1,0 +1,1 @@
+"""Renderers: text reports, JSON documents and charts built from service results."""

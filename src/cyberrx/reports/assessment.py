@@ -1,0 +1,96 @@
+"""The assessment as a readable report (rich) for practice managers, with the figures underwriters want."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+
+from cyberrx.vocab import PARTS
+
+PART_LABELS = {
+    "forensics": "Forensic investigation",
+    "legal": "Breach counsel",
+    "notification": "Patient notices and credit monitoring",
+    "public_relations": "Crisis communications",
+    "data_restoration": "Data and system restoration",
+    "business_interruption": "Lost income (own systems down)",
+    "contingent_bi": "Lost income (a vendor down)",
+    "extortion": "Ransom and negotiation",
+    "betterment": "Security upgrades after an incident",
+    "social_engineering": "Funds-transfer fraud",
+    "regulatory": "Regulators: OCR and state AG, penalties",
+    "privacy_liability": "Patient lawsuits",
+}
+
+SCENARIO_LABELS = {
+    "ransomware": "Ransomware (systems encrypted)",
+    "ransomware_exfiltration": "Ransomware with data theft",
+    "network_intrusion": "Hacking and data theft",
+    "business_email_compromise": "Email account taken over",
+    "social_engineering": "Payment fraud (fake invoice, bank change)",
+    "lost_device": "Lost or stolen laptop/phone",
+    "insider_misuse": "Staff snooping or misdirected records",
+    "vendor_breach": "A vendor's breach of your patients' data",
+    "vendor_outage": "A critical vendor's outage",
+}
+
+
+def usd(x: float) -> str:
+    return f"${x:,.0f}"
+
+
+def render_assessment(result: dict[str, Any], console: Console) -> None:
+    a = result["annual_loss"]
+    rec = result["recommended"]
+    gap = result["gap"]
+    head = Table.grid(padding=(0, 2))
+    head.add_row("Chance of at least one incident in a year", f"{result['event_probability']:.1%}")
+    head.add_row("Expected cost per year (average)", usd(a["mean"]))
+    head.add_row("A typical year (median)", usd(a["p50"]))
+    head.add_row("A bad year (1 in 20, p95)", usd(a["p95"]))
+    head.add_row("A very bad year (1 in 100, p99)", usd(a["p99"]))
+    head.add_row("1 in 200 (p99.5)", usd(a["p995"]))
+    head.add_row("Average of the worst 1% of years (TVaR99)", usd(a["tvar99"]))
+
+    parts = Table(title="Cost by what a cyber policy pays for", show_lines=False)
+    parts.add_column("coverage part")
+    parts.add_column("id", style="dim")
+    parts.add_column("expected / yr", justify="right")
+    parts.add_column("1-in-100 year", justify="right")
+    parts.add_column("recommended sublimit", justify="right")
+    for part in PARTS:
+        row = result["by_coverage"][part.value]
+        sub = rec["sublimits"].get(part.value)
+        parts.add_row(PART_LABELS[part.value], part.value, usd(row["mean"]), usd(row["p99"]),
+                      usd(sub) if sub else "-")
+
+    scen = Table(title="What causes it")
+    scen.add_column("incident type")
+    scen.add_column("incidents / yr", justify="right")
+    scen.add_column("expected cost / yr", justify="right")
+    for name, row in sorted(result["by_scenario"].items(), key=lambda kv: -kv[1]["mean"]):
+        scen.add_row(SCENARIO_LABELS.get(name, name), f"{row['frequency']:.3f}", usd(row["mean"]))
+
+    program = Table.grid(padding=(0, 2))
+    program.add_row("Recommended aggregate limit", usd(rec["aggregate_limit"]))
+    program.add_row("Recommended retention (deductible)", usd(rec["retention"]))
+    program.add_row("Your current limit", usd(gap["existing_limit"]))
+    program.add_row("Share of a 1-in-100 year you would pay yourself",
+                    f"{gap['uncovered_p99']:.0%} ({usd(gap['uncovered_p99_usd'])})")
+    program.add_row("How the program was chosen", rec["rule"])
+
+    body: list[Any] = [head, parts, scen, Panel(program, title="Insurance program")]
+    if "insured_loss" in result:
+        ins, ret = result["insured_loss"], result["retained_loss"]
+        t = Table.grid(padding=(0, 2))
+        t.add_row("Policy", str(result.get("policy_number", "")))
+        t.add_row("Paid by the policy: average / 1-in-100 year", f"{usd(ins['mean'])} / {usd(ins['p99'])}")
+        t.add_row("Kept by the practice: average / 1-in-100 year", f"{usd(ret['mean'])} / {usd(ret['p99'])}")
+        body.append(Panel(t, title="What the given policy pays"))
+    foot = (f"{result['trials']:,} simulated years, seed {result['seed']}, reference data "
+            f"{result['reference_version']}, engine {result['engine_version']}")
+    body.append(foot)
+    console.print(Panel(Group(*body), title=f"Cyber risk assessment: {result['practice']}"))

@@ -1,0 +1,1 @@
+"""Use cases: assess, quote, bind, adjudicate, notify. Each takes its dependencies as arguments."""

@@ -1,0 +1,112 @@
+"""The project's vocabulary: ids used everywhere (code, data files, JSON, database).
+
+The order of ``CoveragePart`` members is the column order of every ``(n_trials, n_parts)`` array.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CoveragePart(StrEnum):
+    """The twelve coverage parts of a cyber policy (first party, then third party)."""
+
+    FORENSICS = "forensics"
+    LEGAL = "legal"
+    NOTIFICATION = "notification"
+    PUBLIC_RELATIONS = "public_relations"
+    DATA_RESTORATION = "data_restoration"
+    BUSINESS_INTERRUPTION = "business_interruption"
+    CONTINGENT_BI = "contingent_bi"
+    EXTORTION = "extortion"
+    BETTERMENT = "betterment"
+    SOCIAL_ENGINEERING = "social_engineering"
+    REGULATORY = "regulatory"
+    PRIVACY_LIABILITY = "privacy_liability"
+
+
+PARTS: tuple[CoveragePart, ...] = tuple(CoveragePart)
+PART_INDEX: dict[CoveragePart, int] = {p: i for i, p in enumerate(PARTS)}
+THIRD_PARTY_PARTS = frozenset({CoveragePart.REGULATORY, CoveragePart.PRIVACY_LIABILITY})
+BI_PARTS = frozenset({CoveragePart.BUSINESS_INTERRUPTION, CoveragePart.CONTINGENT_BI})
+
+
+class Scenario(StrEnum):
+    """Incident scenarios the loss engine simulates."""
+
+    RANSOMWARE = "ransomware"
+    RANSOMWARE_EXFILTRATION = "ransomware_exfiltration"
+    NETWORK_INTRUSION = "network_intrusion"
+    BUSINESS_EMAIL_COMPROMISE = "business_email_compromise"
+    SOCIAL_ENGINEERING = "social_engineering"
+    LOST_DEVICE = "lost_device"
+    INSIDER_MISUSE = "insider_misuse"
+    VENDOR_BREACH = "vendor_breach"
+    VENDOR_OUTAGE = "vendor_outage"
+
+
+SCENARIOS: tuple[Scenario, ...] = tuple(Scenario)
+
+
+class Control(StrEnum):
+    """Security controls: the keys of the practice profile's ``controls`` block."""
+
+    MFA_EMAIL = "mfa_email"
+    MFA_REMOTE_ACCESS = "mfa_remote_access"
+    MFA_PRIVILEGED = "mfa_privileged"
+    EDR = "edr"
+    MDR_SOC = "mdr_soc"
+    OFFLINE_BACKUPS = "offline_backups"
+    BACKUPS_TESTED = "backups_tested"
+    ENCRYPTION_AT_REST = "encryption_at_rest"
+    EMAIL_FILTERING = "email_filtering"
+    SECURITY_TRAINING = "security_training"
+    PATCH_CRITICAL_DAYS = "patch_critical_days"
+    INCIDENT_RESPONSE_PLAN = "incident_response_plan"
+    FUNDS_TRANSFER_VERIFICATION = "funds_transfer_verification"
+    RISK_ANALYSIS_CURRENT = "risk_analysis_current"
+
+
+class Specialty(StrEnum):
+    PRIMARY_CARE = "primary_care"
+    MENTAL_HEALTH = "mental_health"
+    PEDIATRICS = "pediatrics"
+    DENTAL = "dental"
+    MULTI_SPECIALTY = "multi_specialty"
+    SURGICAL = "surgical"
+    IMAGING = "imaging"
+    OTHER = "other"
+
+
+class Hosting(StrEnum):
+    CLOUD = "cloud"
+    ON_PREMISES = "on_premises"
+
+
+class RemoteAccess(StrEnum):
+    NONE = "none"
+    VPN = "vpn"
+    RDP_EXPOSED = "rdp_exposed"
+    VENDOR_PORTAL = "vendor_portal"
+
+
+class Training(StrEnum):
+    NONE = "none"
+    ANNUAL = "annual"
+    PHISHING_SIMULATION = "phishing_simulation"
+
+
+__all__ = [
+    "BI_PARTS",
+    "PARTS",
+    "PART_INDEX",
+    "SCENARIOS",
+    "THIRD_PARTY_PARTS",
+    "Control",
+    "CoveragePart",
+    "Hosting",
+    "RemoteAccess",
+    "Scenario",
+    "Specialty",
+    "Training",
+]
