@@ -23,7 +23,7 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except CyberRxError as exc:
             click.echo(f"error: {exc}", err=True)
-            raise click.exceptions.Exit(EXIT_BAD_INPUT) from None
+            raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 app = typer.Typer(

@@ -48,9 +48,14 @@ class EventTable:
 
     def annual_by_part(self) -> np.ndarray:
         """Ground-up annual loss per trial and part, ``(n_trials, n_parts)`` usd."""
-        out = np.zeros((self.n_trials, len(PARTS)))
-        np.add.at(out, self.trial, self.amount) if self.n_events else None
+        out = np.empty((self.n_trials, len(PARTS)))
+        for j in range(len(PARTS)):
+            out[:, j] = np.bincount(self.trial, weights=self.amount[:, j], minlength=self.n_trials)
         return out
+
+    def annual_total(self) -> np.ndarray:
+        """Ground-up annual loss per trial, ``(n_trials,)`` usd."""
+        return np.bincount(self.trial, weights=self.amount.sum(axis=1), minlength=self.n_trials)
 
     def annual_by_scenario(self) -> np.ndarray:
         """Ground-up annual loss per trial and scenario, ``(n_trials, n_scenarios)`` usd."""

@@ -1,0 +1,46 @@
+"""Reference data: every figure has a source, files are versioned, a figure without a source is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from cyberrx.errors import RuleFileError
+from cyberrx.reference import check_sources, load_loss_model
+
+
+def _figures(node, path=""):
+    if isinstance(node, dict):
+        if "value" in node:
+            yield path, node
+        for k, v in node.items():
+            yield from _figures(v, f"{path}.{k}" if path else k)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _figures(v, f"{path}[{i}]")
+
+
+def test_loss_model_is_versioned_and_every_figure_is_sourced():
+    ref = load_loss_model()
+    assert ref.version
+    figures = list(_figures(ref.tables))
+    assert len(figures) > 80
+    for path, fig in figures:
+        if "source" in fig:
+            assert str(fig["source"]).strip(), path
+            # an assumption says so, and why (more than the bare word)
+            if fig.get("trust") == "A":
+                assert "assumption" in fig["source"] and len(fig["source"]) > len("assumption: ") + 5, path
+
+
+def test_a_figure_without_source_is_refused():
+    with pytest.raises(RuleFileError, match="severity.x has no source"):
+        check_sources({"severity": {"x": {"value": 3, "unit": "usd"}}}, "", "t.yaml")
+    # a block's source covers the figures inside it
+    check_sources({"bands": {"source": "s", "items": [{"value": 1}]}}, "", "t.yaml")
+
+
+def test_figure_lookup_and_missing_path():
+    ref = load_loss_model()
+    assert ref.figure("notification.media_threshold") == 500
+    with pytest.raises(RuleFileError):
+        ref.figure("notification.nope")
