@@ -247,7 +247,7 @@ def build_parameters(profile: PracticeProfile, tables: Mapping[str, Any]) -> Sce
     p.penalty_median[:] = float(_fig(reg["penalty_median"])) * revenue_factor * sensitivity
     p.penalty_sigma[:] = float(_fig(reg["penalty_sigma"]))
     p.penalty_cap[:] = float(_fig(reg["annual_cap"])) * float(_fig(reg["provisions_cited"]))
-    p.regulatory_defence[:] = float(_fig(reg["defence_cost"]))
+    p.regulatory_defence[:] = float(_fig(reg["defence_cost"])) * revenue_factor
     p.suit_defence[:] = float(_fig(lit["defence_cost"])) * sensitivity
     p.settlement_per_record[:] = float(_fig(lit["settlement_per_member"])) * sensitivity
     p.settlement_sigma[:] = float(_fig(lit["settlement_sigma"]))
@@ -300,7 +300,10 @@ def build_parameters(profile: PracticeProfile, tables: Mapping[str, Any]) -> Sce
 
     # lost devices: encrypted devices are secured PHI (safe harbor), nothing to notify
     if c.encryption_at_rest:
-        p.notify[idx[S.LOST_DEVICE]] = 0.0
+        i = idx[S.LOST_DEVICE]
+        p.notify[i] = 0.0
+        for part in ("forensics", "legal", "public_relations", "data_restoration", "betterment"):
+            p.__dict__[part][i] *= float(ctl["encryption_at_rest"]["lost_device_fixed_costs"])
 
     # vendor breach: the practice bears part of the notification cost under the BAA
     vb = sev["scenarios"][S.VENDOR_BREACH.value]

@@ -22,25 +22,23 @@ from collections.abc import Iterator
 import numpy as np
 
 from cyberrx.engine.events import EventTable, empty_events
+from cyberrx.engine.rng import BLOCK_TRIALS, plan_blocks, stream
 from cyberrx.engine.scenarios import BI_CONTINGENT, BI_OWN, ScenarioParameters
 from cyberrx.vocab import PART_INDEX, PARTS, CoveragePart
-
-#: trials per keyed block; fixed, so the answer does not depend on how blocks are grouped
-BLOCK_TRIALS = 1 << 16
 
 P = PART_INDEX
 C = CoveragePart
 
 
 def block_stream(seed: int, block: int) -> np.random.Generator:
-    """The random stream of block ``block`` of a run with ``seed``."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
+    """The random stream of block ``block`` of a run with ``seed`` (``rng.stream(seed, block)``)."""
+    return stream(seed, block)
 
 
 def blocks(n_trials: int) -> Iterator[tuple[int, int, int]]:
-    """``(block_index, first_trial, n_trials_in_block)`` covering ``n_trials``."""
-    for b, start in enumerate(range(0, n_trials, BLOCK_TRIALS)):
-        yield b, start, min(BLOCK_TRIALS, n_trials - start)
+    """``(block_index, first_trial, n_trials_in_block)`` covering ``n_trials`` (``rng.plan_blocks``)."""
+    for blk in plan_blocks(n_trials):
+        yield blk.index, blk.start, blk.size
 
 
 def _lognormal(median: np.ndarray, sigma: np.ndarray, z: np.ndarray) -> np.ndarray:

@@ -1,0 +1,153 @@
+"""`cyberrx assess` on the shipped examples: the JSON contract, and figures of the size the sources lead one to
+expect. Each bound below cites the reference figure it comes from (calibration.yaml / loss_model.yaml)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from cyberrx.cli.main import app
+from cyberrx.engine.analytic import expected_event_cost
+from cyberrx.engine.scenarios import build_parameters
+from cyberrx.engine.simulate import simulate
+from cyberrx.services.assess import assess
+from cyberrx.vocab import PART_INDEX, PARTS, SCENARIOS, CoveragePart, Scenario
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+N = 100_000
+
+
+def run_cli(*args: str) -> dict:
+    result = CliRunner().invoke(app, ["assess", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize("name", ["solo-therapy-office.yaml", "lakeside-family-medicine.yaml",
+                                  "valley-multispecialty-group.yaml"])
+def test_json_has_the_documented_keys(name):
+    out = run_cli(str(EXAMPLES / name), "--trials", "20000", "--seed", "3")
+    assert set(out["annual_loss"]) >= {"mean", "p50", "p90", "p95", "p99", "p995", "tvar99"}
+    assert set(out["by_coverage"]) == {p.value for p in PARTS}
+    assert all(set(v) >= {"mean", "p99"} for v in out["by_coverage"].values())
+    assert set(out["by_scenario"]) == {s.value for s in SCENARIOS}
+    assert all(set(v) >= {"frequency", "mean"} for v in out["by_scenario"].values())
+    assert 0 < out["event_probability"] < 1
+    assert set(out["recommended"]) >= {"aggregate_limit", "retention", "sublimits"}
+    assert set(out["gap"]) >= {"existing_limit", "uncovered_p99"}
+    assert out["trials"] == 20000 and out["seed"] == 3 and out["reference_version"]
+    # the parts add up: the mean annual loss is the sum of the parts' means and of the scenarios' means
+    assert sum(v["mean"] for v in out["by_coverage"].values()) == pytest.approx(out["annual_loss"]["mean"])
+    assert sum(v["mean"] for v in out["by_scenario"].values()) == pytest.approx(out["annual_loss"]["mean"])
+
+
+def test_same_seed_same_json_different_seed_differs():
+    path = str(EXAMPLES / "lakeside-family-medicine.yaml")
+    a = run_cli(path, "--trials", "20000", "--seed", "5")
+    b = run_cli(path, "--trials", "20000", "--seed", "5")
+    c = run_cli(path, "--trials", "20000", "--seed", "6")
+    assert a == b and a["annual_loss"] != c["annual_loss"]
+
+
+def test_plot_is_written(tmp_path):
+    png = tmp_path / "lakeside.png"
+    result = CliRunner().invoke(app, ["assess", str(EXAMPLES / "lakeside-family-medicine.yaml"),
+                                      "--trials", "20000", "--plot", str(png)])
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+    assert "Cyber risk assessment" in result.output
+
+
+def test_text_report_names_the_reference_version_and_program():
+    result = CliRunner().invoke(app, ["assess", str(EXAMPLES / "solo-therapy-office.yaml"), "--trials", "20000"])
+    assert result.exit_code == 0
+    assert "reference data 2026" in result.output and "Recommended aggregate limit" in result.output
+
+
+@pytest.mark.parametrize("bad", [["--trials", "10"], ["--seed", "-1"]])
+def test_run_size_is_checked(bad):
+    result = CliRunner().invoke(app, ["assess", str(EXAMPLES / "solo-therapy-office.yaml"), *bad])
+    assert result.exit_code == 2 and ("trials" in result.output or "seed" in result.output)
+
+
+# --- figures of the expected size ------------------------------------------------------------------------------
+
+def event_cost(profile, reference, scenario: Scenario) -> float:
+    params = build_parameters(profile, reference.tables)
+    return float(expected_event_cost(params)[SCENARIOS.index(scenario)].sum())
+
+
+def test_ransomware_cost_per_event_by_practice_size(solo, lakeside, valley, reference):
+    solo_r = event_cost(solo, reference, Scenario.RANSOMWARE)
+    lake_r = event_cost(lakeside, reference, Scenario.RANSOMWARE)
+    valley_r = event_cost(valley, reference, Scenario.RANSOMWARE)
+    # Corvus: average ransomware claim $142K (all insureds, S). A one-clinician office is below that.
+    assert 20_000 < solo_r < 142_000
+    # NetDiligence 2025: SME ransomware average incident $631K for firms averaging $108M revenue (S); a $2.4M
+    # practice is below it, and above half the Corvus average claim.
+    assert 71_000 < lake_r < 631_000
+    # A 150-provider group with 250,000 patients sits above the SME average and below IBM's 2025 healthcare
+    # average breach $7.42M (S; organisations breaching 2,100-113,000 records with full security teams).
+    assert 631_000 < valley_r < 7_420_000
+    assert solo_r < lake_r < valley_r
+
+
+def test_bec_and_funds_transfer_fraud_sizes(lakeside, valley, reference):
+    # NetDiligence 2025: SME BEC average $98K (S) - a 4-provider practice is below the SME average
+    assert 10_000 < event_cost(lakeside, reference, Scenario.BUSINESS_EMAIL_COMPROMISE) < 98_000
+    # wire-transfer fraud: NetDiligence 2025 average $171K (S), BakerHostetler 2022 $294K with 24% recovered (P)
+    assert event_cost(lakeside, reference, Scenario.SOCIAL_ENGINEERING) < 171_000
+    assert 100_000 < event_cost(valley, reference, Scenario.SOCIAL_ENGINEERING) < 294_137
+
+
+def test_incident_probability_is_below_the_share_of_practices_attacked(solo, lakeside, reference):
+    # MGMA Stat 2019 (P): 23% of practices had a cyberattack in the past year (+7% unsure); most attacks cost
+    # nothing, so the chance of a costly incident for a practice with the common controls must be below 30%.
+    for profile in (solo, lakeside):
+        out = assess(profile, N, seed=1)
+        assert 0.02 < out["event_probability"] < 0.30
+    # the analytic chance 1 - exp(-lambda) agrees with the simulated share within 5 binomial SE
+    se = np.sqrt(out["event_probability"] * (1 - out["event_probability"]) / N)
+    assert abs(out["event_probability"] - out["event_probability_model"]) < 5 * se
+
+
+def test_ocr_penalties_for_a_small_practice_match_resolutions(lakeside, reference):
+    # OCR small-practice ransomware/phishing resolutions 2024-2026: $5K-$103K, typical $10-40K (C)
+    params = build_parameters(lakeside, reference.tables)
+    assert 10_000 <= params.penalty_median[0] <= 40_000
+    # the annual cap (enforcement discretion, tier 2: $100,000 per provision) bounds every penalty drawn
+    ev = simulate(params, 200_000, seed=4)
+    reg = ev.amount[:, PART_INDEX[CoveragePart.REGULATORY]]
+    assert reg.max() <= params.penalty_cap[0] + params.regulatory_defence[0] * np.exp(6 * params.fixed_sigma[0])
+
+
+def test_notification_cost_per_record_is_within_published_unit_costs(lakeside, reference):
+    params = build_parameters(lakeside, reference.tables)
+    unit = params.notification_unit[SCENARIOS.index(Scenario.RANSOMWARE)]
+    # at least a mailed letter ($0.54, AMCA, C); well below IBM's all-in $165 per record (2023, S)
+    assert 0.54 < unit < 165
+
+
+def test_program_and_gap_for_the_examples(solo, lakeside, valley):
+    s, lk, v = (assess(p, N, seed=2) for p in (solo, lakeside, valley))
+    # market: bundled endorsements $10K-$50K (Medical Economics 2026, S); $1M baseline for a single practice,
+    # $2M+ above 7,500 records (WDA 2025, S); large groups buy towers of $5M and more.
+    assert 50_000 <= s["recommended"]["aggregate_limit"] <= 250_000
+    assert 250_000 <= lk["recommended"]["aggregate_limit"] <= 2_000_000
+    assert v["recommended"]["aggregate_limit"] >= 5_000_000
+    # a $10K endorsement leaves most of a 1-in-100 year uncovered; the recommended limit covers that year
+    assert lk["gap"]["existing_limit"] == 10_000 and lk["gap"]["uncovered_p99"] > 0.9
+    assert lk["recommended"]["aggregate_limit"] >= lk["annual_loss"]["p99"]
+    assert s["recommended"]["retention"] < lk["recommended"]["retention"] < v["recommended"]["retention"]
+
+
+def test_expected_loss_above_retention_is_of_the_order_of_market_premiums(lakeside, reference):
+    """Market premiums for medical practices: $1,500-$7,000 for $1M (1-800-Insurance 2025, W). At a 60-70%
+    loss ratio the expected loss paid above a $10K retention up to $1M per incident is $1,000-$11,000."""
+    ev = simulate(build_parameters(lakeside, reference.tables), 400_000, seed=8)
+    paid = np.minimum(np.maximum(ev.amount.sum(axis=1) - 10_000, 0.0), 1_000_000).sum() / 400_000
+    assert 1_000 < paid < 11_000
