@@ -52,6 +52,7 @@ def _root(
 def _register() -> None:
     # one line per command module; each module adds its commands or sub-app to ``app``
     # --- command modules (keep one import per line) ---
+    from cyberrx.cli import fair  # noqa: F401
     from cyberrx.cli import assess  # noqa: F401
     # --- end command modules ---
 

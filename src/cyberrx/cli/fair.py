@@ -1,0 +1,65 @@
+"""``cyberrx fair MODEL.json``: run an Open FAIR model exported by pyfair and print pyfair's statistics."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import typer
+
+from cyberrx.cli.main import app
+from cyberrx.domain.fair_model import load_fair_model
+from cyberrx.services.fair import FairSummary, run_fair
+
+_PROBABILITY_LIKE = ("Vulnerability", "Probability of Action", "Control Strength", "Threat Capability",
+                     "Secondary Loss Event Frequency")
+_FREQUENCIES = ("Loss Event Frequency", "Threat Event Frequency", "Contact Frequency")
+
+
+def _fmt(node: str, x: float) -> str:
+    if not math.isfinite(x):
+        return str(x)
+    if node in _PROBABILITY_LIKE:
+        return f"{x:,.4f}"
+    if node in _FREQUENCIES:
+        return f"{x:,.3f}"
+    return f"${x:,.0f}"
+
+
+def render_text(s: FairSummary) -> str:
+    """The summary as a plain-text table (money in usd, frequencies per year, probabilities as shares)."""
+    head = ("node", "source", "mean", "stdev", "min", "max")
+    rows = [(n.node, n.source, _fmt(n.node, n.mean), _fmt(n.node, n.stdev), _fmt(n.node, n.minimum),
+             _fmt(n.node, n.maximum)) for n in s.nodes]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    line = "  ".join(
+        "{:<%d}" % w if i < 2 else "{:>%d}" % w for i, w in enumerate(widths)  # noqa: UP031
+    )
+    out = [f"Open FAIR model {s.name!r}: {s.simulations:,} simulations, seed {s.seed}",
+           "", line.format(*head), line.format(*("-" * w for w in widths))]
+    out += [line.format(*r) for r in rows]
+    if s.vulnerability_share is not None:
+        out += ["", f"Vulnerability = share of simulations with Threat Capability > Control Strength: "
+                    f"{s.vulnerability_share:.4f}"]
+    out += ["", "Risk quantiles (usd per year):"]
+    out += [f"  {k}  {_fmt('Risk', v):>16}" for k, v in s.risk_quantiles.items()]
+    return "\n".join(out)
+
+
+@app.command("fair")
+def fair(
+    model: Path = typer.Argument(..., help="An Open FAIR model as pyfair's FairModel.to_json writes it."),
+    simulations: int | None = typer.Option(
+        None, "--simulations", "-n", min=1, help="Simulations to run (default: the model's n_simulations)."),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed (default: the model's random_seed)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    workers: int | None = typer.Option(
+        None, "--workers", min=1, help="Threads to use (default: all cores from 400,000 simulations)."),
+) -> None:
+    """Run an Open FAIR model (pyfair JSON) and print mean, stdev, min, max per node and Risk quantiles."""
+    summary = run_fair(load_fair_model(model), simulations=simulations, seed=seed, workers=workers).summary
+    if as_json:
+        typer.echo(json.dumps(summary.to_dict(), indent=2))
+    else:
+        typer.echo(render_text(summary))
