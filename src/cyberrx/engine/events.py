@@ -30,7 +30,8 @@ class EventTable:
         downtime_hours: ``(n, 2)`` float64 hours, columns per ``BI_COLUMNS``.
         income_per_hour: ``(n, 2)`` float64 usd per hour.
         extra_expense: ``(n, 2)`` float64 usd.
-        records: ``(n,)`` float64, patient records exposed by the event (0 if none).
+        records: ``(n,)`` float64, patient records notified because of the event (0 if none).
+        time_of_year: ``(n,)`` float64 in [0, 1), when in its year the event occurred (None if unknown).
     """
 
     n_trials: int
@@ -41,6 +42,7 @@ class EventTable:
     income_per_hour: np.ndarray
     extra_expense: np.ndarray
     records: np.ndarray
+    time_of_year: np.ndarray | None = None
 
     @property
     def n_events(self) -> int:
@@ -64,17 +66,25 @@ class EventTable:
         sums = np.bincount(flat, weights=total, minlength=self.n_trials * len(SCENARIOS))
         return sums.reshape(self.n_trials, len(SCENARIOS))
 
-    def subset(self, mask: np.ndarray) -> EventTable:
-        """The events where ``mask`` is true (same trials)."""
-        return EventTable(self.n_trials, self.trial[mask], self.scenario[mask], self.amount[mask],
-                          self.downtime_hours[mask], self.income_per_hour[mask], self.extra_expense[mask],
-                          self.records[mask])
+    def subset(self, rows: np.ndarray) -> EventTable:
+        """The events selected by ``rows`` (a boolean mask or an index array), same trials."""
+        return EventTable(self.n_trials, self.trial[rows], self.scenario[rows], self.amount[rows],
+                          self.downtime_hours[rows], self.income_per_hour[rows], self.extra_expense[rows],
+                          self.records[rows], None if self.time_of_year is None else self.time_of_year[rows])
+
+    def in_time_order(self) -> EventTable:
+        """The events sorted by trial, then by time of year (the order claims would be presented in)."""
+        if self.time_of_year is None:
+            order = np.argsort(self.trial, kind="stable")
+        else:
+            order = np.argsort(self.trial + self.time_of_year, kind="stable")
+        return self.subset(order)
 
 
 def empty_events(n_trials: int) -> EventTable:
     n_parts = len(PARTS)
     return EventTable(n_trials, np.zeros(0, np.int64), np.zeros(0, np.int16), np.zeros((0, n_parts)),
-                      np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0))
+                      np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 2)), np.zeros(0), np.zeros(0))
 
 
 __all__ = ["BI_COLUMNS", "PART_INDEX", "EventTable", "empty_events"]

@@ -25,6 +25,7 @@ def quantiles(x: np.ndarray, qs: Sequence[float], n_total: int | None = None) ->
     """``numpy.quantile(x, qs)`` for non-negative ``x`` (linear interpolation), computed on the non-zeros.
 
     ``n_total`` (>= len(x)) counts zeros left out of ``x``: the quantiles are those of ``x`` padded with zeros.
+    Only the order statistics needed are found (``numpy.partition``), so the cost is linear in the non-zeros.
 
     >>> quantiles(np.array([0.0, 0.0, 0.0, 10.0]), [0.5, 1.0]).tolist()
     [0.0, 10.0]
@@ -32,17 +33,20 @@ def quantiles(x: np.ndarray, qs: Sequence[float], n_total: int | None = None) ->
     n = x.shape[0] if n_total is None else n_total
     if n == 0:
         return np.full(len(qs), np.nan)
-    nz, _ = sorted_nonzero(x)
+    nz = x[x > 0]
     n0 = n - nz.shape[0]
     h = (n - 1) * np.asarray(qs, dtype=float)
     lo = np.floor(h).astype(np.int64)
     hi = np.minimum(lo + 1, n - 1)
+    # positions in the full sorted array: below n0 a zero, else the (i - n0)-th smallest non-zero
+    wanted = np.unique(np.concatenate([lo, hi]) - n0)
+    wanted = wanted[wanted >= 0]
+    part = np.partition(nz, wanted) if wanted.shape[0] else nz
 
     def at(i: np.ndarray) -> np.ndarray:
-        # position i of the full sorted array: a zero below n0, else the (i - n0)-th non-zero
         j = i - n0
         out = np.zeros(i.shape)
-        out[j >= 0] = nz[j[j >= 0]]
+        out[j >= 0] = part[j[j >= 0]]
         return out
 
     a, b = at(lo), at(hi)
@@ -50,12 +54,16 @@ def quantiles(x: np.ndarray, qs: Sequence[float], n_total: int | None = None) ->
 
 
 def tvar(x: np.ndarray, q: float = 0.99) -> float:
-    """Tail value at risk: the mean of the worst ``ceil(n * (1 - q))`` years (usd)."""
+    """Tail value at risk: the mean of the worst ``ceil(n * (1 - q))`` years (usd), for non-negative ``x``.
+
+    Found among the non-zero years (selecting among many equal zeros is slow in ``numpy.partition``).
+    """
     n = x.shape[0]
     k = max(1, int(np.ceil(n * (1.0 - q) - 1e-9)))
-    if k >= n:
-        return float(x.mean())
-    top = np.partition(x, n - k)[n - k:]
+    nz = x[x > 0]
+    if k >= nz.shape[0]:
+        return float(nz.sum() / k)      # the worst k years are all the non-zero ones plus zeros
+    top = np.partition(nz, nz.shape[0] - k)[nz.shape[0] - k:]
     return float(top.mean())
 
 

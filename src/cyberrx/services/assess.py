@@ -46,8 +46,12 @@ class AnnualLosses:
 
 def run_simulation(params: ScenarioParameters, n_trials: int, seed: int,
                    on_block: Callable[[EventTable, int, int], None] | None = None,
-                   progress: Progress | None = None) -> AnnualLosses:
-    """Simulate ``n_trials`` years block by block; ``on_block(events, first_trial, m)`` sees every block."""
+                   progress: Progress | None = None, ordered: bool = False) -> AnnualLosses:
+    """Simulate ``n_trials`` years block by block; ``on_block(events, first_trial, m)`` sees every block.
+
+    Per block only the years with an event are aggregated (``occupied``), so the work and memory follow the
+    number of events, not the number of trials.
+    """
     n_parts, n_scen = len(PARTS), len(SCENARIOS)
     total = np.zeros(n_trials)
     nonzero_rows: list[np.ndarray] = []
@@ -55,18 +59,25 @@ def run_simulation(params: ScenarioParameters, n_trials: int, seed: int,
     counts = np.zeros(n_scen, dtype=np.int64)
     years_with_event = 0
     for b, start, m in blocks(n_trials):
-        ev = simulate_block(params, seed, b, start, m)
+        ev = simulate_block(params, seed, b, start, m, ordered=ordered)
         local = ev.trial - start
-        annual = np.empty((m, n_parts))
+        occupied = np.flatnonzero(np.bincount(local, minlength=m))
+        row_of = np.empty(m, dtype=np.int64)
+        row_of[occupied] = np.arange(occupied.shape[0])
+        row = row_of[local]
+        k = occupied.shape[0]
+        annual = np.zeros((k, n_parts))
         for j in range(n_parts):
-            annual[:, j] = np.bincount(local, weights=ev.amount[:, j], minlength=m)
-        block_total = annual.sum(axis=1)
-        total[start:start + m] = block_total
-        nonzero_rows.append(annual[block_total > 0])
+            column = ev.amount[:, j]
+            if column.any():
+                annual[:, j] = np.bincount(row, weights=column, minlength=k)
+        year_total = annual.sum(axis=1)
+        total[start + occupied] = year_total
+        nonzero_rows.append(annual[year_total > 0])
         event_total = ev.amount.sum(axis=1)
         by_scen += np.bincount(ev.scenario, weights=event_total, minlength=n_scen)
         counts += np.bincount(ev.scenario, minlength=n_scen)
-        years_with_event += int(np.unique(local).shape[0])
+        years_with_event += k
         if on_block is not None:
             on_block(ev, start, m)
         if progress is not None:
@@ -81,9 +92,9 @@ def _part_stats(values: np.ndarray, n_trials: int) -> dict[str, float]:
     return {
         "mean": float(values.sum() / n_trials),
         # quantiles() counts the years left out of ``values`` as zeros
-        "p99": float(quantiles(values, [0.99], n_total=n_trials)[0]),
+        "p99": float(quantiles(hit, [0.99], n_total=n_trials)[0]),
         "probability": hit.shape[0] / n_trials,
-        "median_when_hit": float(np.median(hit)) if hit.shape[0] else 0.0,
+        "median_when_hit": float(quantiles(hit, [0.5])[0]) if hit.shape[0] else 0.0,
     }
 
 
