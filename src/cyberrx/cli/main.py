@@ -54,6 +54,7 @@ def _register() -> None:
     # --- command modules (keep one import per line) ---
     from cyberrx.cli import fair  # noqa: F401
     from cyberrx.cli import assess  # noqa: F401
+    from cyberrx.cli import claim  # noqa: F401
     from cyberrx.cli import breach  # noqa: F401
     # --- end command modules ---
 

@@ -1,0 +1,104 @@
+"""Reasons for an adjudicated line: one sentence per step that changed the amount, with the step's figures.
+
+Each reason starts with a code (``not_covered``, ``waiting_period``, ``retention``, ``coinsurance``,
+``sublimit``, ``layer``, ``aggregate``, ``denied``) so a reader or a program can pick it out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from cyberrx.domain.claim import Claim, LossLine
+from cyberrx.domain.policy import PolicyTerms
+from cyberrx.vocab import CoveragePart
+
+
+def money(x: Decimal) -> str:
+    """``1234.5`` -> ``'1,234.50'``."""
+    return f"{x:,.2f}"
+
+
+def _share(x: Decimal) -> str:
+    return f"{(x * 100).normalize():f}%"
+
+
+def _hours(x: Decimal) -> str:
+    return f"{x.normalize():f}" if x.is_finite() else "unlimited"
+
+
+def explain_line(policy: PolicyTerms, claim: Claim, line: LossLine, figures: Mapping[str, Decimal],
+                 before: Mapping[str, Decimal], denials: list[str], share: Decimal,
+                 claim_retention: Decimal) -> list[str]:
+    """Reasons for one line.
+
+    Args:
+        figures: the line's ``covered``, ``retention``, ``coinsurance``, ``after_sublimit``, ``after_layer``,
+            ``payable`` (usd, cents).
+        before: ``sublimit_used`` on the line's part and ``aggregate_paid`` in the period before this line.
+        denials: the claim's denial reasons (step 1).
+        share: the coinsurance share applied to the line.
+        claim_retention: the claim's retention (usd).
+    """
+    part = line.coverage
+    if denials:
+        return [f"denied: {d}" for d in denials]
+    if not policy.covers(part):
+        return [f"not_covered: the policy does not list {part.value}"]
+    reasons: list[str] = []
+    if line.is_bi:
+        reasons.append(_waiting(policy, line, figures["covered"]))
+    if figures["retention"] > 0:
+        reasons.append(_retention(policy, claim, figures["retention"], claim_retention))
+    if figures["coinsurance"] > 0:
+        reasons.append(_coinsurance(policy, claim, line, share, figures))
+    after_coins = figures["covered"] - figures["retention"] - figures["coinsurance"]
+    if figures["after_sublimit"] < after_coins:
+        limit = policy.coverages[part].limit
+        left = max(Decimal(0), limit - before["sublimit_used"])
+        reasons.append(f"sublimit: the {part.value} limit of {money(limit)} had {money(left)} left in the "
+                       f"period; {money(after_coins - figures['after_sublimit'])} is above it")
+    if policy.layer is not None:
+        lay = policy.layer
+        reasons.append(f"layer: this policy pays {_share(lay.participation)} of the period's covered loss between "
+                       f"{money(lay.attachment)} and {money(lay.attachment + lay.limit)}: "
+                       f"{money(figures['after_layer'])} of this line's {money(figures['after_sublimit'])}")
+    if figures["payable"] < figures["after_layer"]:
+        agg = policy.aggregate_limit
+        left = max(Decimal(0), agg - before["aggregate_paid"])
+        reasons.append(f"aggregate: the aggregate limit of {money(agg)} had {money(left)} left; "
+                       f"{money(figures['after_layer'] - figures['payable'])} is above it")
+    return reasons
+
+
+def _waiting(policy: PolicyTerms, line: LossLine, covered: Decimal) -> str:
+    assert line.downtime_hours is not None and line.income_loss_per_hour is not None
+    wait, cap = policy.waiting_hours(line.coverage), policy.max_hours(line.coverage)
+    counted = min(line.downtime_hours, cap)
+    capped = f" (downtime {_hours(line.downtime_hours)} h capped at the {_hours(cap)} h period of restoration)" \
+        if line.downtime_hours > cap else ""
+    return (f"waiting_period: {money(line.income_loss_per_hour)}/h x max(0, {_hours(counted)} h - {_hours(wait)} h "
+            f"waiting) + {money(line.extra_expense or Decimal(0))} extra expense = {money(covered)}{capped}")
+
+
+def _retention(policy: PolicyTerms, claim: Claim, taken: Decimal, claim_retention: Decimal) -> str:
+    touched: list[CoveragePart] = []
+    for x in claim.losses:
+        if policy.covers(x.coverage) and x.claimed > 0 and x.coverage not in touched:
+            touched.append(x.coverage)
+    listed = ", ".join(f"{p.value} {money(policy.retention_for(p))}" for p in touched)
+    return (f"retention: {money(taken)} of the claim's single retention of {money(claim_retention)}, the largest "
+            f"among the covered parts claimed ({listed}), taken from the lines in the order presented")
+
+
+def _coinsurance(policy: PolicyTerms, claim: Claim, line: LossLine, share: Decimal,
+                 figures: Mapping[str, Decimal]) -> str:
+    own, raised_by = policy.coinsurance_for(line.coverage, claim.incident.controls_shown())
+    why = (f"raised from the part's {_share(policy.coverages[line.coverage].coinsurance)} because "
+           f"{raised_by.control.value} was not in place at the incident") if raised_by is not None \
+        else "the part's own coinsurance"
+    base = figures["covered"] - figures["retention"]
+    return f"coinsurance: the practice keeps {_share(share)} of {money(base)} = {money(figures['coinsurance'])} ({why})"
+
+
+__all__ = ["explain_line", "money"]

@@ -1,0 +1,390 @@
+"""The policy arithmetic: one implementation, over arrays, for simulated years and for a real claim.
+
+Every step is a small function over arrays. The same functions run on ``float64`` arrays (millions of simulated
+years, :func:`apply_policy`) and on ``object`` arrays of :class:`~decimal.Decimal` (one claim and its history,
+to the cent, ``cyberrx.claims.adjudicate``), so pricing and claims cannot disagree.
+
+Layout. Losses sit in a grid of ``rows x parts`` (parts in ``cyberrx.vocab.PARTS`` order). A row is one incident
+of a simulated year (every part a loss line), or one presented loss line of a real claim (one non-zero column).
+Read row by row and, within a row, part by part, the grid gives the lines in the order they are presented.
+``claim_starts`` marks the first row of each claim; ``period_starts`` the first row of each policy period
+(a simulated year, or the claims history of a policy).
+
+Steps, in the order of issue 3 (after denial and coverage, which zero whole rows or columns):
+
+1. :func:`apply_waiting_period` business interruption covered = income/h x max(0, min(downtime, max hours) -
+   waiting hours) + extra expense. The waiting period is a time deductible; the dollar retention applies after
+   it too (both are terms of the policy, as issue 3 orders them).
+2. :func:`claim_retention`, :func:`apply_retention` one retention per claim, the largest among the covered parts
+   the claim touches (a line with a claimed amount above zero), taken from the covered lines in order.
+3. :func:`apply_coinsurance` the share the practice keeps of what is left.
+4. :func:`apply_sublimit` each part pays at most what remains of its limit in the period.
+5. :func:`apply_layer` (excess policies) the slice of the period's cumulative loss between attachment and
+   attachment + limit, times participation.
+6. :func:`apply_aggregate` at most what remains of the aggregate limit in the period.
+
+Erosion through a period is a cumulative sum in presentation order: a line pays ``min(C, L) - min(C', L)`` where
+``C`` is the cumulative amount through the line and ``C'`` the amount before it; no loop over trials or events.
+
+Rounding (exact path only; floats are not rounded). Each figure a line reports is rounded half-up to the cent
+once, where it is formed: the BI covered amount (hours x rate + extra expense, never rounded in between), the
+amount left after coinsurance, the layer's participated share. Retention, sublimit and aggregate only compare
+and subtract whole cents, so they need no rounding, and because rounding commutes with ``min`` against a whole
+number of cents, this is the same as rounding at the end of each line with limits eroded by the amounts paid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import numpy as np
+
+from cyberrx.domain.policy import PolicyTerms
+from cyberrx.engine.events import BI_COLUMNS, EventTable
+from cyberrx.vocab import PART_INDEX, PARTS, SCENARIOS
+
+N_PARTS = len(PARTS)
+CENT = Decimal("0.01")
+_quantize = np.frompyfunc(lambda x: Decimal(x).quantize(CENT, rounding=ROUND_HALF_UP), 1, 1)
+
+
+def is_exact(x: np.ndarray) -> bool:
+    """True for an object array (of Decimal): the exact path."""
+    return np.asarray(x).dtype == object
+
+
+def to_cents(x: Any) -> Any:
+    """Round an exact (Decimal) array or a Decimal half-up to the cent; floats are returned unchanged."""
+    if isinstance(x, Decimal):
+        return x.quantize(CENT, rounding=ROUND_HALF_UP)
+    if isinstance(x, np.ndarray) and x.dtype == object:
+        return _quantize(x).astype(object)
+    return x
+
+
+def cumulative_within(x: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative sums of ``x`` along axis 0, restarting at each row where ``starts`` is true.
+
+    Args:
+        x: ``(m,)`` or ``(m, k)`` amounts.
+        starts: ``(m,)`` bool, true at the first row of each group; ``starts[0]`` must be true.
+
+    Returns:
+        ``(through, before)``: the group's cumulative sum through each row, and before it (0 at a group start).
+
+    >>> through, before = cumulative_within(np.array([1., 2., 3., 4.]), np.array([True, False, True, False]))
+    >>> through.tolist(), before.tolist()
+    ([1.0, 3.0, 3.0, 7.0], [0.0, 1.0, 0.0, 3.0])
+    """
+    m = x.shape[0]
+    if m == 0:
+        return x.copy(), x.copy()
+    if not starts[0]:
+        raise ValueError("the first row must start a group")
+    total = np.cumsum(x, axis=0)
+    first = np.maximum.accumulate(np.where(starts, np.arange(m), 0))
+    # the running total just before each group's first row; float error is relative to the block's total
+    # (about 1e-16 x that total, far below a cent for any simulated block)
+    offset = total[first] - x[first]
+    through = total - offset
+    # shifted rather than ``through - x`` so a group's payments telescope exactly to its final cumulative figure
+    before = np.empty_like(through)
+    before[1:] = through[:-1]
+    before[starts] = 0
+    return through, before
+
+
+def _eroded(x: np.ndarray, cap: Any, starts: np.ndarray) -> np.ndarray:
+    """What each row pays under a cap eroded in order within each group: ``min(C, cap) - min(C', cap)``."""
+    through, before = cumulative_within(x, starts)
+    return np.minimum(through, cap) - np.minimum(before, cap)
+
+
+# ---- the steps ---------------------------------------------------------------------------------------------
+def apply_waiting_period(downtime_hours: np.ndarray, income_per_hour: np.ndarray, extra_expense: np.ndarray,
+                         waiting_hours: Any, max_hours: Any) -> np.ndarray:
+    """Covered business-interruption loss, usd: ``income/h x max(0, min(downtime, max) - waiting) + extra``.
+
+    All arguments broadcast together (hours, usd/hour, usd, hours, hours). Downtime is capped at the period of
+    restoration (``max_period_days x 24``) before the waiting period is taken off.
+
+    >>> float(apply_waiting_period(np.array(96.), np.array(1200.), np.array(5000.), 8., 120 * 24.))
+    110600.0
+    """
+    hours = np.maximum(np.minimum(downtime_hours, max_hours) - waiting_hours, 0)
+    return to_cents(income_per_hour * hours + extra_expense)
+
+
+def claim_retention(part_retention: np.ndarray, touched: np.ndarray, claim_starts: np.ndarray) -> np.ndarray:
+    """The retention of each row's claim, usd ``(rows,)``: the largest ``part_retention`` (``(parts,)`` usd)
+    among the parts the claim touches (``touched``, ``(rows, parts)`` bool: covered and claimed above zero)."""
+    row_max = np.where(touched, part_retention, 0).max(axis=1, initial=0)
+    if claim_starts.all():
+        return row_max
+    first = np.flatnonzero(claim_starts)
+    per_claim = np.maximum.reduceat(row_max, first)
+    return np.repeat(per_claim, np.diff(np.append(first, row_max.shape[0])))
+
+
+def apply_retention(covered: np.ndarray, retention: np.ndarray, line_claim_starts: np.ndarray) -> np.ndarray:
+    """Retention taken from each line, usd ``(m,)``: lines in presentation order, each claim's ``retention``
+    (``(m,)``, the claim's figure on each of its lines) used up by its covered lines in turn.
+
+    >>> apply_retention(np.array([4000., 9000., 3000.]), np.full(3, 10000.), np.array([True, False, False]))
+    array([4000., 6000.,    0.])
+    """
+    return _eroded(covered, retention, line_claim_starts)
+
+
+def apply_coinsurance(amount: np.ndarray, share: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Split ``amount`` (usd) into the ``share`` the practice keeps and the rest; returns ``(kept, rest)``.
+
+    The rest is what a line carries forward, rounded half-up to the cent on the exact path.
+
+    >>> kept, rest = apply_coinsurance(np.array([300000.]), 0.5)
+    >>> kept.tolist(), rest.tolist()
+    ([150000.0], [150000.0])
+    """
+    rest = to_cents(amount * (1 - share))
+    return amount - rest, rest
+
+
+def apply_sublimit(amount: np.ndarray, limit: Any, period_starts: np.ndarray) -> np.ndarray:
+    """What each row pays under a per-period limit eroded in row order: ``(rows, parts)`` usd with ``limit``
+    ``(parts,)`` usd, or ``(m,)`` with a scalar. ``period_starts`` ``(rows,)`` marks each period's first row.
+
+    >>> apply_sublimit(np.array([[150000.], [200000.]]), np.array([250000.]), np.array([True, False])).ravel()
+    array([150000., 100000.])
+    """
+    return _eroded(amount, limit, period_starts)
+
+
+def apply_layer(amount: np.ndarray, attachment: Any, limit: Any, participation: Any,
+                line_period_starts: np.ndarray) -> np.ndarray:
+    """What an excess layer pays of each line, usd ``(m,)``: ``participation`` x the part of the period's
+    cumulative amount (lines in order) between ``attachment`` and ``attachment + limit``.
+
+    >>> apply_layer(np.array([4e6, 3e6, 5e6]), 5e6, 5e6, 1.0, np.array([True, False, False]))
+    array([      0., 2000000., 3000000.])
+    """
+    through, before = cumulative_within(amount, line_period_starts)
+    top = attachment + limit
+    sliced = (np.minimum(through, top) - np.minimum(through, attachment)) \
+        - (np.minimum(before, top) - np.minimum(before, attachment))
+    return to_cents(sliced * participation)
+
+
+def apply_aggregate(amount: np.ndarray, aggregate_limit: Any, line_period_starts: np.ndarray) -> np.ndarray:
+    """What each line pays within the aggregate limit eroded by the lines before it in the period, usd ``(m,)``.
+
+    >>> apply_aggregate(np.array([600000., 300000., 250000.]), 1e6, np.array([True, False, False]))
+    array([600000., 300000., 100000.])
+    """
+    return _eroded(amount, aggregate_limit, line_period_starts)
+
+
+# ---- compiled terms ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LayerTerms:
+    """An excess layer: ``attachment`` and ``limit`` usd, ``participation`` a share."""
+
+    attachment: Any
+    limit: Any
+    participation: Any
+
+
+@dataclass(frozen=True)
+class CompiledTerms:
+    """Policy terms as arrays, resolved against a practice's controls and the causes of the scenarios.
+
+    Per part, ``(n_parts,)`` in ``PARTS`` order: ``covered`` bool; ``limit`` usd (0 where not covered);
+    ``retention`` usd; ``coinsurance`` share after breached conditions raised it; ``waiting_hours`` hours;
+    ``max_hours`` hours (inf: no period of restoration). ``aggregate_limit`` usd; ``layer`` or None.
+    ``denied``: a deny condition is breached, every event is denied. ``excluded_scenario`` ``(n_scenarios,)``
+    bool. Numbers are float64, or Decimal in object arrays when compiled ``exact``. ``notes``: one line per
+    resolution (which condition was breached, which scenario excluded), for reports.
+    """
+
+    covered: np.ndarray
+    limit: np.ndarray
+    retention: np.ndarray
+    coinsurance: np.ndarray
+    waiting_hours: np.ndarray
+    max_hours: np.ndarray
+    aggregate_limit: Any
+    layer: LayerTerms | None
+    denied: bool
+    excluded_scenario: np.ndarray
+    notes: tuple[str, ...] = ()
+
+
+def compile_terms(policy: PolicyTerms, controls: Mapping[str, bool],
+                  cause_of: Sequence[str] | Callable[[int], str] | None = None, *, exact: bool = False
+                  ) -> CompiledTerms:
+    """Resolve ``policy`` against a practice's ``controls`` into arrays.
+
+    Args:
+        policy: the policy terms.
+        controls: ``{control id: in place}``. A condition is breached where its control is ``False`` here
+            (a control left out counts as in place, as on a claim): pass every control, e.g.
+            ``{c.value: profile.controls.has(c) for c in Control}``.
+        cause_of: the cause of each scenario index (a sequence or a function); default the scenario ids of
+            ``cyberrx.vocab.SCENARIOS``. Causes are matched against exclusions (``PolicyTerms.exclusion_for``):
+            with ``unencrypted_device`` excluded and ``encryption_at_rest`` false, ``lost_device`` is excluded.
+        exact: Decimal object arrays (for adjudication) instead of float64.
+    """
+    num = (lambda d: d) if exact else float
+    dtype = object if exact else np.float64
+    covered = np.array([policy.covers(p) for p in PARTS])
+    limit = np.array([num(policy.coverages[p].limit) if policy.covers(p) else num(Decimal(0)) for p in PARTS],
+                     dtype=dtype)
+    retention = np.array([num(policy.retention_for(p)) for p in PARTS], dtype=dtype)
+    waiting = np.array([num(policy.waiting_hours(p)) for p in PARTS], dtype=dtype)
+    max_hours = np.array([num(policy.max_hours(p)) for p in PARTS], dtype=dtype)
+    notes: list[str] = []
+    shares = []
+    for p in PARTS:
+        share, raised_by = policy.coinsurance_for(p, controls)
+        shares.append(num(share))
+        if raised_by is not None and policy.covers(p):
+            notes.append(f"{p.value}: coinsurance {share} because {raised_by.control.value} is not in place")
+    denying = policy.denying_conditions(controls)
+    notes += [f"every claim denied: {c.control.value} is not in place" for c in denying]
+    causes = [cause_of(i) if callable(cause_of) else (cause_of[i] if cause_of is not None else s.value)
+              for i, s in enumerate(SCENARIOS)]
+    excluded = []
+    for cause in causes:
+        hit = policy.exclusion_for(cause, controls)
+        excluded.append(hit is not None)
+        if hit is not None:
+            notes.append(f"{cause} excluded ({hit.value})")
+    layer = None
+    if policy.layer is not None:
+        layer = LayerTerms(num(policy.layer.attachment), num(policy.layer.limit), num(policy.layer.participation))
+    return CompiledTerms(covered, limit, retention, np.array(shares, dtype=dtype), waiting, max_hours,
+                         num(policy.aggregate_limit), layer, bool(denying), np.array(excluded), tuple(notes))
+
+
+# ---- the whole pipeline ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Settlement:
+    """Each step's figure per row and part, usd ``(rows, n_parts)``.
+
+    ``covered`` (after waiting period, coverage and denial), ``retention`` taken, ``coinsurance`` kept,
+    ``after_sublimit``, ``after_layer`` (equal to ``after_sublimit`` without a layer) and ``payable``.
+    """
+
+    covered: np.ndarray
+    retention: np.ndarray
+    coinsurance: np.ndarray
+    after_sublimit: np.ndarray
+    after_layer: np.ndarray
+    payable: np.ndarray
+    claim_retention: np.ndarray
+
+
+def settle(covered: np.ndarray, touched: np.ndarray, terms: CompiledTerms, coinsurance: np.ndarray,
+           claim_starts: np.ndarray, period_starts: np.ndarray) -> Settlement:
+    """Steps 2-6 over a ``(rows, n_parts)`` grid of covered amounts (usd).
+
+    Args:
+        covered: usd per row and part, after the waiting period, with denied rows and uncovered parts at 0.
+        touched: bool, the lines that count for the claim's retention (covered, claimed above zero).
+        terms: the compiled terms (retention, limits, layer, aggregate).
+        coinsurance: share kept per part, ``(n_parts,)`` or ``(rows, n_parts)`` (a real claim's own conditions).
+        claim_starts: ``(rows,)`` bool, first row of each claim.
+        period_starts: ``(rows,)`` bool, first row of each period (simulated year).
+    """
+    rows, parts = covered.shape
+    row_retention = claim_retention(terms.retention, touched, claim_starts)
+    line_claim_starts = np.zeros((rows, parts), dtype=bool)
+    line_claim_starts[:, 0] = claim_starts
+    line_period_starts = np.zeros((rows, parts), dtype=bool)
+    line_period_starts[:, 0] = period_starts
+    line_period_starts = line_period_starts.ravel()
+
+    taken = apply_retention(covered.ravel(), np.repeat(row_retention, parts), line_claim_starts.ravel())
+    taken = taken.reshape(rows, parts)
+    kept, rest = apply_coinsurance(covered - taken, coinsurance)
+    after_sublimit = apply_sublimit(rest, terms.limit, period_starts)
+    after_layer = after_sublimit
+    if terms.layer is not None:
+        lay = terms.layer
+        after_layer = apply_layer(after_sublimit.ravel(), lay.attachment, lay.limit, lay.participation,
+                                  line_period_starts).reshape(rows, parts)
+    payable = apply_aggregate(after_layer.ravel(), terms.aggregate_limit, line_period_starts).reshape(rows, parts)
+    return Settlement(covered, taken, kept, after_sublimit, after_layer, payable, row_retention)
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    """Policy terms applied to simulated events.
+
+    Per event and part, usd ``(n_events, n_parts)``: ``covered``, ``retention``, ``coinsurance``, ``payable``.
+    ``denied`` ``(n_events,)`` bool (excluded cause or breached deny condition).
+    Per trial and part, usd ``(n_trials, n_parts)``: ``insured_by_part`` (what the policy pays) and
+    ``retained_by_part`` (ground-up minus insured: retention, waiting period, coinsurance, uncovered parts,
+    denied events and everything above the limits).
+    """
+
+    covered: np.ndarray
+    retention: np.ndarray
+    coinsurance: np.ndarray
+    payable: np.ndarray
+    denied: np.ndarray
+    insured_by_part: np.ndarray
+    retained_by_part: np.ndarray
+
+    @property
+    def insured_annual(self) -> np.ndarray:
+        """``(n_trials,)`` usd the policy pays per simulated year."""
+        return self.insured_by_part.sum(axis=1)
+
+    @property
+    def retained_annual(self) -> np.ndarray:
+        """``(n_trials,)`` usd the practice keeps per simulated year."""
+        return self.retained_by_part.sum(axis=1)
+
+
+def covered_grid(amount: np.ndarray, downtime_hours: np.ndarray, income_per_hour: np.ndarray,
+                 extra_expense: np.ndarray, terms: CompiledTerms, denied: np.ndarray) -> np.ndarray:
+    """Covered usd per row and part ``(rows, n_parts)``: ground-up ``amount`` on covered parts, BI parts through
+    :func:`apply_waiting_period` (hours, usd/h, usd in ``(rows, 2)`` per ``BI_COLUMNS``), denied rows zero."""
+    covered = amount.copy()
+    for part, column in BI_COLUMNS.items():
+        p = PART_INDEX[part]
+        covered[:, p] = apply_waiting_period(downtime_hours[:, column], income_per_hour[:, column],
+                                             extra_expense[:, column], terms.waiting_hours[p], terms.max_hours[p])
+    keep = terms.covered[None, :] & ~denied[:, None]
+    return np.where(keep, covered, Decimal(0) if is_exact(covered) else 0.0)
+
+
+def apply_policy(events: EventTable, terms: CompiledTerms) -> PolicyResult:
+    """Apply ``terms`` to every simulated event (float64, vectorised over all trials).
+
+    Each event is one claim whose lines are the parts in ``PARTS`` order; events within a trial are presented
+    in row order, so sublimits and the aggregate erode through the year. Gives, for each year, what
+    adjudicating that year's events one by one as claims would give (within a cent per line).
+    """
+    n, n_trials = events.n_events, events.n_trials
+    denied = np.full(n, terms.denied) | terms.excluded_scenario[events.scenario]
+    covered = covered_grid(events.amount, events.downtime_hours, events.income_per_hour, events.extra_expense,
+                           terms, denied)
+    touched = (events.amount > 0) & terms.covered[None, :] & ~denied[:, None]
+    period_starts = np.ones(n, dtype=bool)
+    period_starts[1:] = events.trial[1:] != events.trial[:-1]
+    s = settle(covered, touched, terms, terms.coinsurance, np.ones(n, dtype=bool), period_starts)
+    insured = np.zeros((n_trials, N_PARTS))
+    for p in range(N_PARTS):
+        insured[:, p] = np.bincount(events.trial, weights=s.payable[:, p], minlength=n_trials)
+    retained = events.annual_by_part() - insured
+    return PolicyResult(s.covered, s.retention, s.coinsurance, s.payable, denied, insured, retained)
+
+
+__all__ = ["CENT", "CompiledTerms", "LayerTerms", "N_PARTS", "PolicyResult", "Settlement", "apply_aggregate",
+           "apply_coinsurance", "apply_layer", "apply_policy", "apply_retention", "apply_sublimit",
+           "apply_waiting_period", "claim_retention", "compile_terms", "covered_grid", "cumulative_within",
+           "is_exact", "settle", "to_cents"]
