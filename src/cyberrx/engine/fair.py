@@ -184,7 +184,9 @@ class Moments:
             return cls(0, 0.0, 0.0, np.inf, -np.inf)
         mean = float(x.mean())
         d = x - mean
-        return cls(n, mean, float(np.dot(d, d)), float(x.min()), float(x.max()))
+        # numpy's pairwise sum, not BLAS dot: same bits on every machine, and no BLAS thread start-up
+        m2 = float(np.square(d, out=d).sum())
+        return cls(n, mean, m2, float(x.min()), float(x.max()))
 
     def merge(self, other: Moments) -> Moments:
         """Moments of the concatenation of ``self``'s values then ``other``'s."""

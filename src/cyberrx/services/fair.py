@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -167,8 +167,13 @@ def _simulate_unit(
 def _executor(kind: ExecutorKind, workers: int) -> Executor | None:
     if workers <= 1:
         return None
+    # imported here: the pools pull in multiprocessing, which a one-worker run never needs
     if kind == "process":
+        from concurrent.futures import ProcessPoolExecutor
+
         return ProcessPoolExecutor(max_workers=workers)
+    from concurrent.futures import ThreadPoolExecutor
+
     return ThreadPoolExecutor(max_workers=workers)
 
 
@@ -235,7 +240,7 @@ def run_fair(
             share = hits / n
             skip = (CONTROL_STRENGTH, THREAT_CAPABILITY)
         risk = np.empty(n)
-        shared_out = None if isinstance(pool, ProcessPoolExecutor) else risk
+        shared_out = None if executor == "process" and pool is not None else risk
         for unit, (per_block, own) in zip(
             units, _map(pool, _simulate_unit, units, plan, seed, share, skip, shared_out), strict=True
         ):
