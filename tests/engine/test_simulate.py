@@ -87,3 +87,18 @@ def test_encrypted_lost_devices_cost_no_notification(lakeside, reference):
     plain = build_parameters(lakeside.with_controls(lakeside.controls.model_copy(
         update={"encryption_at_rest": False})), reference.tables)
     assert expected_event_cost(plain)[i, PART_INDEX[CoveragePart.NOTIFICATION]] > 0
+
+
+@pytest.mark.parametrize("ceiling", [False, True])
+def test_floor_replay_consumes_exactly_the_engines_random_numbers(valley, reference, ceiling):
+    """The benchmark's floor draws the same random numbers as the engine: the stream ends in the same state."""
+    from cyberrx.engine.rng import stream
+    from cyberrx.engine.simulate import consume_draws, simulate_block_from
+
+    params = build_parameters(valley, reference.tables)
+    cand = params.frequency * 2 if ceiling else None
+    a, b = stream(42, 3), stream(42, 3)
+    simulate_block_from(a, params, 0, 20_000, candidate_rates=cand)
+    drawn = consume_draws(b, params, 20_000, candidate_rates=cand)
+    assert a.bit_generator.state == b.bit_generator.state
+    assert drawn > 20_000 * params.frequency.sum()

@@ -121,6 +121,13 @@ class ScenarioParameters:
     def arrays(self) -> dict[str, np.ndarray]:
         return {f.name: getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), np.ndarray)}
 
+    def scalars(self, i: int) -> dict[str, float]:
+        """Scenario ``i``'s parameters as plain floats (computed once, then cached: treat params as frozen)."""
+        cache = self.meta.setdefault("_scalars", {})
+        if i not in cache:
+            cache[i] = {k: float(v[i]) for k, v in self.arrays().items()}
+        return cache[i]
+
 
 def _fig(node: Any) -> Any:
     return node["value"] if isinstance(node, Mapping) and "value" in node else node

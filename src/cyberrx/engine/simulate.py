@@ -65,17 +65,21 @@ def suit_probability(params: ScenarioParameters, notified: np.ndarray) -> np.nda
 
 
 class _Group:
-    """The events of one scenario in one block, with that scenario's scalar parameters."""
+    """The events of one scenario in one block, with that scenario's scalar parameters.
+
+    Costs are kept as one contiguous column per coverage part the scenario can hit (``columns``), which is what
+    aggregation wants; :meth:`BlockDraw.events` assembles the ``(n, 12)`` event table when terms need it.
+    """
 
     def __init__(self, params: ScenarioParameters, i: int, n: int) -> None:
         self.params = params
-        self.g = {k: float(v[i]) for k, v in params.arrays().items()}
+        self.index = i
+        self.g = params.scalars(i)
         self.n = n
-        self.amount = np.zeros((n, len(PARTS)))
-        self.downtime = np.zeros((n, 2))
-        self.income = np.zeros((n, 2))
-        self.extra = np.zeros((n, 2))
+        self.columns: dict[int, np.ndarray] = {}
+        self.bi: tuple[int, np.ndarray, float, np.ndarray] | None = None    # column, hours, income/h, extra
         self.records = np.zeros(n)
+        self.size_factor = np.ones(n)
 
     def size(self, rng: np.random.Generator) -> None:
         factor = rng.lognormal(0.0, self.g["fixed_sigma"], self.n)
@@ -83,32 +87,35 @@ class _Group:
         for part in _SIZE_PARTS:
             median = self.g[part.value]
             if median:
-                self.amount[:, P[part]] = median * factor
+                self.columns[P[part]] = median * factor
         if self.g["funds_transfer"]:
-            self.amount[:, P[C.SOCIAL_ENGINEERING]] = self.g["funds_transfer"] * factor
+            self.columns[P[C.SOCIAL_ENGINEERING]] = self.g["funds_transfer"] * factor
 
     def records_(self, rng: np.random.Generator) -> None:
         g = self.g
         exposed = np.minimum(g["records_cap"], g["records_median"] * rng.lognormal(0.0, g["records_sigma"], self.n))
         self.records = exposed * g["notify"]
-        self.amount[:, P[C.NOTIFICATION]] = self.records * g["notification_unit"]
+        if g["notify"] and g["notification_unit"]:
+            self.columns[P[C.NOTIFICATION]] = self.records * g["notification_unit"]
         # PR is engaged once a media notice is due (more than 500 residents, 45 CFR 164.406)
-        self.amount[:, P[C.PUBLIC_RELATIONS]] *= self.records > self.params.media_threshold
+        pr = P[C.PUBLIC_RELATIONS]
+        if pr in self.columns:
+            self.columns[pr] = self.columns[pr] * (self.records > self.params.media_threshold)
 
     def downtime_(self, rng: np.random.Generator) -> None:
         g = self.g
         column = BI_OWN if g["bi_column"] == BI_OWN else BI_CONTINGENT
         part = C.BUSINESS_INTERRUPTION if column == BI_OWN else C.CONTINGENT_BI
         hours = g["downtime_median"] * rng.lognormal(0.0, g["downtime_sigma"], self.n)
-        self.downtime[:, column] = hours
-        self.income[:, column] = g["income_per_hour"]
-        self.extra[:, column] = g["extra_expense_share"] * g["income_per_hour"] * hours
-        self.amount[:, P[part]] = g["income_per_hour"] * hours + self.extra[:, column]
+        income = g["income_per_hour"] * hours
+        extra = g["extra_expense_share"] * income
+        self.bi = (column, hours, g["income_per_hour"], extra)
+        self.columns[P[part]] = income + extra
 
     def ransom(self, rng: np.random.Generator) -> None:
         paid = rng.random(self.n) < self.g["ransom_probability"]
-        self.amount[:, P[C.EXTORTION]] = paid * (self.g["ransom_median"]
-                                                 * rng.lognormal(0.0, self.g["ransom_sigma"], self.n))
+        self.columns[P[C.EXTORTION]] = paid * (self.g["ransom_median"]
+                                               * rng.lognormal(0.0, self.g["ransom_sigma"], self.n))
 
     def regulatory(self, rng: np.random.Generator) -> None:
         # OCR investigates every breach of 500 or more, others at its discretion; one uniform decides both the
@@ -118,19 +125,100 @@ class _Group:
         penalty = np.minimum(g["penalty_cap"], g["penalty_median"] * rng.lognormal(0.0, g["penalty_sigma"], self.n))
         p_inv = np.where(notified >= self.params.large_breach_threshold, 1.0, g["investigation_small"])
         p_inv *= notified > 0
-        self.amount[:, P[C.REGULATORY]] = ((u < p_inv) * g["regulatory_defence"] * self.size_factor
-                                           + (u < p_inv * g["penalty_probability"]) * penalty)
+        self.columns[P[C.REGULATORY]] = ((u < p_inv) * g["regulatory_defence"] * self.size_factor
+                                         + (u < p_inv * g["penalty_probability"]) * penalty)
 
     def suit(self, rng: np.random.Generator) -> None:
         g, notified = self.g, self.records
         u = rng.random(self.n)
         per_record = g["settlement_per_record"] * rng.lognormal(0.0, g["settlement_sigma"], self.n)
         sued = u < suit_probability(self.params, notified)
-        self.amount[:, P[C.PRIVACY_LIABILITY]] = sued * (g["suit_defence"] * self.size_factor + notified * per_record)
+        self.columns[P[C.PRIVACY_LIABILITY]] = sued * (g["suit_defence"] * self.size_factor + notified * per_record)
+
+    def keep(self, mask: np.ndarray) -> None:
+        self.n = int(mask.sum())
+        self.columns = {j: c[mask] for j, c in self.columns.items()}
+        self.records = self.records[mask]
+        if self.bi is not None:
+            column, hours, income, extra = self.bi
+            self.bi = (column, hours[mask], income, extra[mask])
+
+    def total(self) -> np.ndarray:
+        out = np.zeros(self.n)
+        for c in self.columns.values():
+            out += c
+        return out
 
 
 _DRAW = {"size": _Group.size, "records": _Group.records_, "downtime": _Group.downtime_, "ransom": _Group.ransom,
          "regulatory": _Group.regulatory, "suit": _Group.suit}
+
+
+class BlockDraw:
+    """The events of one block, scenario group by scenario group (trial indices local to the block)."""
+
+    def __init__(self, n_trials: int, first_trial: int,
+                 groups: list[tuple[_Group, np.ndarray, np.ndarray]]) -> None:
+        self.n_trials = n_trials
+        self.first_trial = first_trial
+        self.groups = [g for g in groups if g[0].n > 0]
+
+    @property
+    def n_events(self) -> int:
+        return sum(g.n for g, _, _ in self.groups)
+
+    def events(self, ordered: bool = True) -> EventTable:
+        """The block as an :class:`EventTable` with global trial indices (sorted by time if ``ordered``)."""
+        n = self.n_events
+        if n == 0:
+            return empty_events(self.n_trials)
+        amount = np.zeros((n, len(PARTS)))
+        downtime, income, extra = np.zeros((n, 2)), np.zeros((n, 2)), np.zeros((n, 2))
+        at = 0
+        for g, _, _ in self.groups:
+            rows = slice(at, at + g.n)
+            for j, c in g.columns.items():
+                amount[rows, j] = c
+            if g.bi is not None:
+                column, hours, rate, ext = g.bi
+                downtime[rows, column] = hours
+                income[rows, column] = rate
+                extra[rows, column] = ext
+            at += g.n
+        trial = np.concatenate([t for _, t, _ in self.groups]) + self.first_trial
+        when = np.concatenate([w for _, _, w in self.groups])
+        scenario = np.concatenate([np.full(g.n, g.index, dtype=np.int16) for g, _, _ in self.groups])
+        records = np.concatenate([g.records for g, _, _ in self.groups])
+        events = EventTable(self.n_trials, trial, scenario, amount, downtime, income, extra, records, when)
+        return events.in_time_order() if ordered else events
+
+    def annual(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(occupied, annual)``: the local trials with an event, and their annual loss by part, part-major
+        ``(12, k)`` (each part's values contiguous)."""
+        counts = np.zeros(self.n_trials, dtype=np.int64)
+        for _, t, _ in self.groups:
+            counts += np.bincount(t, minlength=self.n_trials)
+        occupied = np.flatnonzero(counts)
+        k = occupied.shape[0]
+        row_of = np.empty(self.n_trials, dtype=np.int64)
+        row_of[occupied] = np.arange(k)
+        annual = np.zeros((len(PARTS), k))
+        for j in range(len(PARTS)):
+            having = [(row_of[t], g.columns[j]) for g, t, _ in self.groups if j in g.columns]
+            if having:
+                rows = np.concatenate([r for r, _ in having])
+                values = np.concatenate([v for _, v in having])
+                annual[j] = np.bincount(rows, weights=values, minlength=k)
+        return occupied, annual
+
+    def by_scenario(self) -> tuple[np.ndarray, np.ndarray]:
+        """Event counts and summed cost per scenario, ``(n_scenarios,)`` each."""
+        counts = np.zeros(len(SCENARIOS), dtype=np.int64)
+        sums = np.zeros(len(SCENARIOS))
+        for g, _, _ in self.groups:
+            counts[g.index] += g.n
+            sums[g.index] += sum(float(c.sum()) for c in g.columns.values())
+        return counts, sums
 
 
 def simulate_block(params: ScenarioParameters, seed: int, block: int, first_trial: int, n_trials: int,
@@ -140,10 +228,22 @@ def simulate_block(params: ScenarioParameters, seed: int, block: int, first_tria
     ``ordered``: sort the events by trial and time of year (needed to apply policy terms in order of
     occurrence); the random numbers drawn are the same either way.
     """
-    rng = block_stream(seed, block)
+    draw = draw_block(block_stream(seed, block), params, first_trial, n_trials, candidate_rates)
+    return draw.events(ordered)
+
+
+def simulate_block_from(rng: np.random.Generator, params: ScenarioParameters, first_trial: int, n_trials: int,
+                        candidate_rates: np.ndarray | None = None, ordered: bool = True) -> EventTable:
+    """:func:`simulate_block` drawing from a given generator (the block's keyed stream)."""
+    return draw_block(rng, params, first_trial, n_trials, candidate_rates).events(ordered)
+
+
+def draw_block(rng: np.random.Generator, params: ScenarioParameters, first_trial: int, n_trials: int,
+               candidate_rates: np.ndarray | None = None) -> BlockDraw:
+    """Draw every event of a block from ``rng``, scenario by scenario (see the module docstring)."""
     lam = params.frequency
     cand = lam if candidate_rates is None else np.maximum(candidate_rates, lam)
-    groups: list[tuple[int, np.ndarray, np.ndarray, _Group]] = []
+    groups: list[tuple[_Group, np.ndarray, np.ndarray]] = []
     for i, scenario in enumerate(SCENARIOS):
         n = int(rng.poisson(n_trials * cand[i])) if cand[i] > 0 else 0
         trial = rng.integers(0, n_trials, size=n)
@@ -155,19 +255,38 @@ def simulate_block(params: ScenarioParameters, seed: int, block: int, first_tria
         for driver in DRIVERS[scenario]:
             _DRAW[driver](group, rng)
         if keep is not None:
+            group.keep(keep)
             trial, when = trial[keep], when[keep]
-            for name in ("amount", "downtime", "income", "extra", "records"):
-                setattr(group, name, getattr(group, name)[keep])
-        groups.append((i, trial, when, group))
-    if sum(g[1].shape[0] for g in groups) == 0:
-        return empty_events(n_trials)
-    trial = np.concatenate([g[1] for g in groups])
-    when = np.concatenate([g[2] for g in groups])
-    scenario = np.concatenate([np.full(g[1].shape[0], g[0], dtype=np.int16) for g in groups])
-    fields = [np.concatenate([getattr(g[3], name) for g in groups])
-              for name in ("amount", "downtime", "income", "extra", "records")]
-    events = EventTable(n_trials, trial + first_trial, scenario, *fields, when)
-    return events.in_time_order() if ordered else events
+        groups.append((group, trial, when))
+    return BlockDraw(n_trials, first_trial, groups)
+
+
+def consume_draws(rng: np.random.Generator, params: ScenarioParameters, n_trials: int,
+                  candidate_rates: np.ndarray | None = None) -> int:
+    """Draw, and discard, exactly the random numbers one block consumes; returns how many were drawn.
+
+    The floor of the engine benchmark: the time numpy needs just to draw the random numbers of a run. A test
+    checks that it leaves the stream in the same state as :func:`simulate_block_from`.
+    """
+    lam = params.frequency
+    cand = lam if candidate_rates is None else np.maximum(candidate_rates, lam)
+    per_driver = {"size": ("lognormal",), "records": ("lognormal",), "downtime": ("lognormal",),
+                  "ransom": ("random", "lognormal"), "regulatory": ("random", "lognormal"),
+                  "suit": ("random", "lognormal")}
+    drawn = 0
+    for i, scenario in enumerate(SCENARIOS):
+        n = int(rng.poisson(n_trials * cand[i])) if cand[i] > 0 else 0
+        rng.integers(0, n_trials, size=n)
+        rng.random(n)
+        drawn += 1 + 2 * n
+        if candidate_rates is not None:
+            rng.random(n)
+            drawn += n
+        for driver in DRIVERS[scenario]:
+            for kind in per_driver[driver]:
+                rng.random(n) if kind == "random" else rng.lognormal(0.0, 1.0, n)
+                drawn += n
+    return drawn
 
 
 def simulate(params: ScenarioParameters, n_trials: int, seed: int,
@@ -184,4 +303,5 @@ def simulate(params: ScenarioParameters, n_trials: int, seed: int,
     )
 
 
-__all__ = ["BLOCK_TRIALS", "DRIVERS", "block_stream", "blocks", "simulate", "simulate_block", "suit_probability"]
+__all__ = ["BLOCK_TRIALS", "DRIVERS", "BlockDraw", "block_stream", "blocks", "consume_draws", "draw_block",
+           "simulate", "simulate_block", "simulate_block_from", "suit_probability"]

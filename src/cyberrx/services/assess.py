@@ -18,8 +18,9 @@ from cyberrx.domain.profile import PracticeProfile
 from cyberrx.engine.events import EventTable
 from cyberrx.engine.metrics import exceedance_curve, quantiles, summarize
 from cyberrx.engine.program import recommend_program, uncovered_share
+from cyberrx.engine.rng import stream
 from cyberrx.engine.scenarios import ScenarioParameters, build_parameters
-from cyberrx.engine.simulate import blocks, simulate_block
+from cyberrx.engine.simulate import blocks, draw_block
 from cyberrx.errors import InvalidInput
 from cyberrx.reference import LossModelReference, load_loss_model
 from cyberrx.vocab import PARTS, SCENARIOS
@@ -37,7 +38,7 @@ class AnnualLosses:
 
     n_trials: int
     total: np.ndarray                      # (n_trials,) usd
-    by_part_nonzero: np.ndarray            # (k, n_parts) usd, the years with a loss
+    by_part_nonzero: np.ndarray            # (n_parts, k) usd, the k years with a loss (part-major)
     by_scenario_sum: np.ndarray            # (n_scenarios,) usd summed over all trials
     events_by_scenario: np.ndarray         # (n_scenarios,) event counts
     years_with_event: int
@@ -46,11 +47,11 @@ class AnnualLosses:
 
 def run_simulation(params: ScenarioParameters, n_trials: int, seed: int,
                    on_block: Callable[[EventTable, int, int], None] | None = None,
-                   progress: Progress | None = None, ordered: bool = False) -> AnnualLosses:
+                   progress: Progress | None = None) -> AnnualLosses:
     """Simulate ``n_trials`` years block by block; ``on_block(events, first_trial, m)`` sees every block.
 
     Per block only the years with an event are aggregated (``occupied``), so the work and memory follow the
-    number of events, not the number of trials.
+    number of events, not the number of trials. ``on_block`` receives the block's events in time order.
     """
     n_parts, n_scen = len(PARTS), len(SCENARIOS)
     total = np.zeros(n_trials)
@@ -59,30 +60,20 @@ def run_simulation(params: ScenarioParameters, n_trials: int, seed: int,
     counts = np.zeros(n_scen, dtype=np.int64)
     years_with_event = 0
     for b, start, m in blocks(n_trials):
-        ev = simulate_block(params, seed, b, start, m, ordered=ordered)
-        local = ev.trial - start
-        occupied = np.flatnonzero(np.bincount(local, minlength=m))
-        row_of = np.empty(m, dtype=np.int64)
-        row_of[occupied] = np.arange(occupied.shape[0])
-        row = row_of[local]
-        k = occupied.shape[0]
-        annual = np.zeros((k, n_parts))
-        for j in range(n_parts):
-            column = ev.amount[:, j]
-            if column.any():
-                annual[:, j] = np.bincount(row, weights=column, minlength=k)
-        year_total = annual.sum(axis=1)
+        draw = draw_block(stream(seed, b), params, start, m)
+        occupied, annual = draw.annual()
+        year_total = annual.sum(axis=0)
         total[start + occupied] = year_total
-        nonzero_rows.append(annual[year_total > 0])
-        event_total = ev.amount.sum(axis=1)
-        by_scen += np.bincount(ev.scenario, weights=event_total, minlength=n_scen)
-        counts += np.bincount(ev.scenario, minlength=n_scen)
-        years_with_event += k
+        nonzero_rows.append(annual[:, year_total > 0])
+        c, sums = draw.by_scenario()
+        counts += c
+        by_scen += sums
+        years_with_event += occupied.shape[0]
         if on_block is not None:
-            on_block(ev, start, m)
+            on_block(draw.events(ordered=True), start, m)
         if progress is not None:
             progress(start + m, n_trials)
-    rows = np.concatenate(nonzero_rows) if nonzero_rows else np.zeros((0, n_parts))
+    rows = np.concatenate(nonzero_rows, axis=1) if nonzero_rows else np.zeros((n_parts, 0))
     return AnnualLosses(n_trials, total, rows, by_scen, counts, years_with_event)
 
 
@@ -120,7 +111,7 @@ def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, para
                          losses: AnnualLosses, seed: int, keep_annual: bool = False) -> dict[str, Any]:
     n = losses.n_trials
     annual = summarize(losses.total)
-    by_coverage = {part.value: _part_stats(losses.by_part_nonzero[:, j], n) for j, part in enumerate(PARTS)}
+    by_coverage = {part.value: _part_stats(losses.by_part_nonzero[j], n) for j, part in enumerate(PARTS)}
     by_scenario = {
         s.value: {
             "frequency": float(params.frequency[i]),
