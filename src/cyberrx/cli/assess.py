@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from cyberrx.cli.main import app
 from cyberrx.domain import PracticeProfile, load_model
+from cyberrx.domain.policy import PolicyTerms
 from cyberrx.reports.assessment import render_assessment
 from cyberrx.reports.jsonout import to_json
 from cyberrx.services.assess import DEFAULT_SEED, DEFAULT_TRIALS, assess
@@ -46,13 +47,15 @@ def assess_cmd(
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed: the same seed gives the same answer."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of the report."),
     plot: Path | None = typer.Option(None, "--plot", help="Write charts to this PNG file."),
+    policy: Path | None = typer.Option(None, "--policy", help="Policy terms (YAML/JSON): add what it pays."),
 ) -> None:
     """Estimate a year's cyber-incident cost for a practice, by coverage part, and the program it needs."""
     practice = load_model(PracticeProfile, profile)
+    terms = load_model(PolicyTerms, policy) if policy is not None else None
     err = Console(stderr=True)
     progress = _LazyProgress(err)
     try:
-        result = assess(practice, trials, seed, progress=progress, keep_annual=plot is not None)
+        result = assess(practice, trials, seed, policy=terms, progress=progress, keep_annual=plot is not None)
     finally:
         progress.close()
     if plot is not None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from cyberrx import ENGINE_VERSION
+from cyberrx.domain.policy import PolicyTerms
 from cyberrx.domain.profile import PracticeProfile
 from cyberrx.engine.events import EventTable
 from cyberrx.engine.metrics import exceedance_curve, quantiles, summarize
@@ -21,9 +22,10 @@ from cyberrx.engine.program import recommend_program, uncovered_share
 from cyberrx.engine.rng import stream
 from cyberrx.engine.scenarios import ScenarioParameters, build_parameters
 from cyberrx.engine.simulate import blocks, draw_block
+from cyberrx.engine.terms import CompiledTerms, apply_policy, compile_terms
 from cyberrx.errors import InvalidInput
 from cyberrx.reference import LossModelReference, load_loss_model
-from cyberrx.vocab import PARTS, SCENARIOS
+from cyberrx.vocab import PARTS, SCENARIOS, Control
 
 DEFAULT_TRIALS = 200_000
 DEFAULT_SEED = 20261123
@@ -96,15 +98,59 @@ def check_run_size(trials: int, seed: int) -> None:
         raise InvalidInput(f"{seed} is out of range", field="seed", allowed="an integer from 0 to 2^63-1")
 
 
+class PolicyAccumulator:
+    """Applies policy terms to each simulated block (``engine.terms.apply_policy``) and keeps, per trial, what
+    the policy pays, plus per part the paid amounts of the years it pays anything."""
+
+    def __init__(self, terms: CompiledTerms, n_trials: int) -> None:
+        self.terms = terms
+        self.insured = np.zeros(n_trials)
+        self.retained = np.zeros(n_trials)
+        self.by_part: list[np.ndarray] = []
+
+    def __call__(self, events: EventTable, start: int, m: int) -> None:
+        local = replace(events, trial=events.trial - start, n_trials=m)
+        result = apply_policy(local, self.terms)
+        insured = result.insured_by_part
+        self.insured[start:start + m] = insured.sum(axis=1)
+        self.retained[start:start + m] = result.retained_by_part.sum(axis=1)
+        paid_years = self.insured[start:start + m] > 0
+        self.by_part.append(np.ascontiguousarray(insured[paid_years].T))
+
+    def summary(self, n_trials: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        rows = np.concatenate(self.by_part, axis=1) if self.by_part else np.zeros((len(PARTS), 0))
+        insured = summarize(self.insured)
+        insured["by_coverage"] = {part.value: _part_stats(rows[j], n_trials) for j, part in enumerate(PARTS)}
+        retained = summarize(self.retained)
+        return insured, retained
+
+
 def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = DEFAULT_SEED, *,
-           reference: LossModelReference | None = None, progress: Progress | None = None,
-           keep_annual: bool = False) -> dict[str, Any]:
-    """The assessment of ``profile`` as a JSON-ready mapping (money in usd as numbers)."""
+           policy: PolicyTerms | None = None, reference: LossModelReference | None = None,
+           progress: Progress | None = None, keep_annual: bool = False) -> dict[str, Any]:
+    """The assessment of ``profile`` as a JSON-ready mapping (money in usd as numbers).
+
+    With ``policy``, the terms are applied to every simulated incident as a claim (same arithmetic as claim
+    adjudication) and the result adds ``insured_loss`` (what the policy pays) and ``retained_loss`` (what the
+    practice keeps: retentions, waiting periods, coinsurance, uncovered parts, denials and anything above the
+    limits).
+    """
     check_run_size(trials, seed)
     ref = reference or load_loss_model()
     params = build_parameters(profile, ref.tables)
-    losses = run_simulation(params, trials, seed, progress=progress)
-    return summarize_assessment(profile, ref, params, losses, seed, keep_annual=keep_annual)
+    accumulator = None
+    if policy is not None:
+        controls = {c.value: profile.controls.has(c) for c in Control}
+        accumulator = PolicyAccumulator(compile_terms(policy, controls), trials)
+    losses = run_simulation(params, trials, seed, on_block=accumulator, progress=progress)
+    result = summarize_assessment(profile, ref, params, losses, seed, keep_annual=keep_annual)
+    if policy is not None and accumulator is not None:
+        insured, retained = accumulator.summary(trials)
+        result["policy_number"] = policy.policy_number
+        result["insured_loss"] = insured
+        result["retained_loss"] = retained
+        result["policy_notes"] = list(accumulator.terms.notes)
+    return result
 
 
 def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, params: ScenarioParameters,
