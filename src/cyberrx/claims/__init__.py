@@ -10,9 +10,13 @@ from cyberrx.claims.adjudicate import (
     adjudicate_sequence,
     denial_reasons,
 )
+from cyberrx.claims.ledger import ClaimLedger, EntryKind, LedgerEntry
 
 __all__ = [
     "Adjudication",
+    "ClaimLedger",
+    "EntryKind",
+    "LedgerEntry",
     "LineResult",
     "Status",
     "adjudicate",

@@ -49,7 +49,11 @@ def explain_line(policy: PolicyTerms, claim: Claim, line: LossLine, figures: Map
     if line.is_bi:
         reasons.append(_waiting(policy, line, figures["covered"]))
     if figures["retention"] > 0:
-        reasons.append(_retention(policy, claim, figures["retention"], claim_retention))
+        if _first_with_retention(claim, line, policy):
+            reasons.append(_retention(policy, claim, figures["retention"], claim_retention))
+        else:
+            reasons.append(f"retention: {money(figures['retention'])} more of the claim's single retention "
+                           f"of {money(claim_retention)}")
     if figures["coinsurance"] > 0:
         reasons.append(_coinsurance(policy, claim, line, share, figures))
     after_coins = figures["covered"] - figures["retention"] - figures["coinsurance"]
@@ -79,6 +83,13 @@ def _waiting(policy: PolicyTerms, line: LossLine, covered: Decimal) -> str:
         if line.downtime_hours > cap else ""
     return (f"waiting_period: {money(line.income_loss_per_hour)}/h x max(0, {_hours(counted)} h - {_hours(wait)} h "
             f"waiting) + {money(line.extra_expense or Decimal(0))} extra expense = {money(covered)}{capped}")
+
+
+def _first_with_retention(claim: Claim, line: LossLine, policy: PolicyTerms) -> bool:
+    for x in claim.losses:
+        if policy.covers(x.coverage) and x.claimed > 0:
+            return x is line
+    return False
 
 
 def _retention(policy: PolicyTerms, claim: Claim, taken: Decimal, claim_retention: Decimal) -> str:
