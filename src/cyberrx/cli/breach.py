@@ -67,8 +67,11 @@ def _render_obligations(report: ObligationsReport, out: Console) -> None:
         out.print(f"  - {reason}", markup=False)
     if report.obligations:
         table = Table(show_lines=True)
-        for col in ("deadline", "recipient", "states", "method", "citation"):
-            table.add_column(col)
+        table.add_column("deadline", no_wrap=True)
+        table.add_column("recipient", no_wrap=True)
+        table.add_column("states")
+        table.add_column("method", ratio=3)
+        table.add_column("citation", ratio=1)
         for o in report.obligations:
             deadline = o.deadline.isoformat() if o.deadline else "-"
             if o.rule_deadline and o.deadline != o.rule_deadline:
