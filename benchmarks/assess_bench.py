@@ -6,6 +6,7 @@ Each figure is measured in a fresh child process pinned to one core (``os.sched_
 warm-up run, best of ``--repeat``:
 
 - ``assess``: the whole use case in process (simulation + statistics + program), profile already parsed;
+- ``assess x2``: the same with ``workers=2`` on both cores (process pool started inside the timing);
 - ``engine``: the simulation and the aggregation of annual losses (``run_simulation``) alone;
 - ``floor``: only the random numbers the run consumes, drawn with the same generator calls and sizes and thrown
   away (``engine.simulate.consume_draws``, tested to leave the stream in the engine's state);
@@ -34,7 +35,8 @@ PROFILES = {
 
 
 def _child_timing(profile: str, trials: int, repeat: int) -> dict:
-    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    all_cores = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {sorted(all_cores)[0]})
     from cyberrx.domain import PracticeProfile, load_model
     from cyberrx.engine.scenarios import build_parameters
     from cyberrx.engine.simulate import block_stream, blocks, consume_draws
@@ -60,10 +62,13 @@ def _child_timing(profile: str, trials: int, repeat: int) -> dict:
         drawn = sum(consume_draws(block_stream(1, b), params, m) for b, _, m in blocks(trials))
 
     t_assess = best(lambda: assess(practice, trials, seed=1))
+    os.sched_setaffinity(0, all_cores)
+    t_two = best(lambda: assess(practice, trials, seed=1, workers=2))
+    os.sched_setaffinity(0, {sorted(all_cores)[0]})
     t_engine = best(lambda: run_simulation(params, trials, seed=1))
     t_floor = best(floor)
-    return {"assess_s": t_assess, "engine_s": t_engine, "floor_s": t_floor, "random_numbers": drawn,
-            "events_per_year": float(params.frequency.sum())}
+    return {"assess_s": t_assess, "assess_2_workers_s": t_two, "engine_s": t_engine, "floor_s": t_floor,
+            "random_numbers": drawn, "events_per_year": float(params.frequency.sum())}
 
 
 def _child_memory(profile: str, trials: int) -> dict:
@@ -110,11 +115,12 @@ def main() -> None:
         memory.append(m)
 
     print(f"assess at {args.trials:,} trials, one core, best of {args.repeat}")
-    print(f"{'profile':26} {'events/yr':>9} {'assess s':>9} {'engine s':>9} {'floor s':>8} "
+    print(f"{'profile':26} {'events/yr':>9} {'assess s':>9} {'assess x2':>9} {'engine s':>9} {'floor s':>8} "
           f"{'engine/floor':>12} {'assess/floor':>12}")
     for r in rows:
-        print(f"{r['profile']:26} {r['events_per_year']:9.3f} {r['assess_s']:9.3f} {r['engine_s']:9.3f} "
-              f"{r['floor_s']:8.3f} {r['engine_over_floor']:12.2f} {r['assess_over_floor']:12.2f}")
+        print(f"{r['profile']:26} {r['events_per_year']:9.3f} {r['assess_s']:9.3f} {r['assess_2_workers_s']:9.3f} "
+              f"{r['engine_s']:9.3f} {r['floor_s']:8.3f} {r['engine_over_floor']:12.2f} "
+              f"{r['assess_over_floor']:12.2f}")
     print("\nwhole assess of lakeside, peak memory")
     for m in memory:
         print(f"{m['trials']:>12,} trials: {m['wall_s']:.2f} s, peak RSS {m['peak_rss_mb']:.0f} MB")

@@ -76,3 +76,11 @@ def test_cli_policy_option(tmp_path):
     r = CliRunner().invoke(app, ["assess", str(ROOT / "examples" / "lakeside-family-medicine.yaml"),
                                  "--policy", str(bad)])
     assert r.exit_code == 2
+
+
+def test_two_workers_give_exactly_the_serial_answer(lakeside):
+    """Each block draws from its own keyed stream, so mapping groups of blocks over processes changes nothing."""
+    terms = load_model(PolicyTerms, POLICY)
+    serial = assess(lakeside, 200_000, seed=77, policy=terms)
+    parallel = assess(lakeside, 200_000, seed=77, policy=terms, workers=2)
+    assert parallel == serial

@@ -48,6 +48,7 @@ def assess_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of the report."),
     plot: Path | None = typer.Option(None, "--plot", help="Write charts to this PNG file."),
     policy: Path | None = typer.Option(None, "--policy", help="Policy terms (YAML/JSON): add what it pays."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Processes to use; the answer is the same."),
 ) -> None:
     """Estimate a year's cyber-incident cost for a practice, by coverage part, and the program it needs."""
     practice = load_model(PracticeProfile, profile)
@@ -55,7 +56,8 @@ def assess_cmd(
     err = Console(stderr=True)
     progress = _LazyProgress(err)
     try:
-        result = assess(practice, trials, seed, policy=terms, progress=progress, keep_annual=plot is not None)
+        result = assess(practice, trials, seed, policy=terms, progress=progress, keep_annual=plot is not None,
+                        workers=workers)
     finally:
         progress.close()
     if plot is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
 import numpy as np
@@ -16,13 +16,12 @@ import numpy as np
 from cyberrx import ENGINE_VERSION
 from cyberrx.domain.policy import PolicyTerms
 from cyberrx.domain.profile import PracticeProfile
-from cyberrx.engine.events import EventTable
+from cyberrx.engine.annual import AnnualLosses, combine, run_blocks
 from cyberrx.engine.metrics import exceedance_curve, quantiles, summarize
 from cyberrx.engine.program import recommend_program, uncovered_share
-from cyberrx.engine.rng import stream
+from cyberrx.engine.rng import group_blocks, plan_blocks
 from cyberrx.engine.scenarios import ScenarioParameters, build_parameters
-from cyberrx.engine.simulate import blocks, draw_block
-from cyberrx.engine.terms import CompiledTerms, apply_policy, compile_terms
+from cyberrx.engine.terms import CompiledTerms, compile_terms
 from cyberrx.errors import InvalidInput
 from cyberrx.reference import LossModelReference, load_loss_model
 from cyberrx.vocab import PARTS, SCENARIOS, Control
@@ -34,49 +33,31 @@ MAX_TRIALS = 50_000_000
 Progress = Callable[[int, int], None]
 
 
-@dataclass
-class AnnualLosses:
-    """Annual losses of a run: totals for every trial, per-part values for the years with any loss."""
-
-    n_trials: int
-    total: np.ndarray                      # (n_trials,) usd
-    by_part_nonzero: np.ndarray            # (n_parts, k) usd, the k years with a loss (part-major)
-    by_scenario_sum: np.ndarray            # (n_scenarios,) usd summed over all trials
-    events_by_scenario: np.ndarray         # (n_scenarios,) event counts
-    years_with_event: int
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def run_simulation(params: ScenarioParameters, n_trials: int, seed: int,
-                   on_block: Callable[[EventTable, int, int], None] | None = None,
-                   progress: Progress | None = None) -> AnnualLosses:
-    """Simulate ``n_trials`` years block by block; ``on_block(events, first_trial, m)`` sees every block.
-
-    Per block only the years with an event are aggregated (``occupied``), so the work and memory follow the
-    number of events, not the number of trials. ``on_block`` receives the block's events in time order.
-    """
-    n_parts, n_scen = len(PARTS), len(SCENARIOS)
-    total = np.zeros(n_trials)
-    nonzero_rows: list[np.ndarray] = []
-    by_scen = np.zeros(n_scen)
-    counts = np.zeros(n_scen, dtype=np.int64)
-    years_with_event = 0
-    for b, start, m in blocks(n_trials):
-        draw = draw_block(stream(seed, b), params, start, m)
-        occupied, annual = draw.annual()
-        year_total = annual.sum(axis=0)
-        total[start + occupied] = year_total
-        nonzero_rows.append(annual[:, year_total > 0])
-        c, sums = draw.by_scenario()
-        counts += c
-        by_scen += sums
-        years_with_event += occupied.shape[0]
-        if on_block is not None:
-            on_block(draw.events(ordered=True), start, m)
-        if progress is not None:
-            progress(start + m, n_trials)
-    rows = np.concatenate(nonzero_rows, axis=1) if nonzero_rows else np.zeros((n_parts, 0))
-    return AnnualLosses(n_trials, total, rows, by_scen, counts, years_with_event)
+def run_simulation(params: ScenarioParameters, n_trials: int, seed: int, *, terms: CompiledTerms | None = None,
+                   workers: int = 1, progress: Progress | None = None) -> AnnualLosses:
+    """Simulate ``n_trials`` years. ``workers`` > 1 maps groups of blocks over that many processes; the answer
+    is the same whatever ``workers`` (each block has its own keyed stream)."""
+    plan = plan_blocks(n_trials)
+    if workers <= 1 or len(plan) == 1:
+        results = []
+        for blk in plan:
+            results.extend(run_blocks(params, seed, [blk], terms))
+            if progress is not None:
+                progress(blk.start + blk.size, n_trials)
+        return combine(n_trials, results)
+    # several small groups per worker, so progress moves and the work balances
+    groups = group_blocks(plan, min(len(plan), workers * 4))
+    done = 0
+    results = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run_blocks, params, seed, group, terms) for group in groups]
+        for future in as_completed(futures):
+            part = future.result()
+            results.extend(part)
+            done += sum(r.size for r in part)
+            if progress is not None:
+                progress(done, n_trials)
+    return combine(n_trials, results)
 
 
 def _part_stats(values: np.ndarray, n_trials: int) -> dict[str, float]:
@@ -98,36 +79,9 @@ def check_run_size(trials: int, seed: int) -> None:
         raise InvalidInput(f"{seed} is out of range", field="seed", allowed="an integer from 0 to 2^63-1")
 
 
-class PolicyAccumulator:
-    """Applies policy terms to each simulated block (``engine.terms.apply_policy``) and keeps, per trial, what
-    the policy pays, plus per part the paid amounts of the years it pays anything."""
-
-    def __init__(self, terms: CompiledTerms, n_trials: int) -> None:
-        self.terms = terms
-        self.insured = np.zeros(n_trials)
-        self.retained = np.zeros(n_trials)
-        self.by_part: list[np.ndarray] = []
-
-    def __call__(self, events: EventTable, start: int, m: int) -> None:
-        local = replace(events, trial=events.trial - start, n_trials=m)
-        result = apply_policy(local, self.terms)
-        insured = result.insured_by_part
-        self.insured[start:start + m] = insured.sum(axis=1)
-        self.retained[start:start + m] = result.retained_by_part.sum(axis=1)
-        paid_years = self.insured[start:start + m] > 0
-        self.by_part.append(np.ascontiguousarray(insured[paid_years].T))
-
-    def summary(self, n_trials: int) -> tuple[dict[str, Any], dict[str, Any]]:
-        rows = np.concatenate(self.by_part, axis=1) if self.by_part else np.zeros((len(PARTS), 0))
-        insured = summarize(self.insured)
-        insured["by_coverage"] = {part.value: _part_stats(rows[j], n_trials) for j, part in enumerate(PARTS)}
-        retained = summarize(self.retained)
-        return insured, retained
-
-
 def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = DEFAULT_SEED, *,
            policy: PolicyTerms | None = None, reference: LossModelReference | None = None,
-           progress: Progress | None = None, keep_annual: bool = False) -> dict[str, Any]:
+           progress: Progress | None = None, keep_annual: bool = False, workers: int = 1) -> dict[str, Any]:
     """The assessment of ``profile`` as a JSON-ready mapping (money in usd as numbers).
 
     With ``policy``, the terms are applied to every simulated incident as a claim (same arithmetic as claim
@@ -138,18 +92,19 @@ def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = D
     check_run_size(trials, seed)
     ref = reference or load_loss_model()
     params = build_parameters(profile, ref.tables)
-    accumulator = None
+    terms = None
     if policy is not None:
-        controls = {c.value: profile.controls.has(c) for c in Control}
-        accumulator = PolicyAccumulator(compile_terms(policy, controls), trials)
-    losses = run_simulation(params, trials, seed, on_block=accumulator, progress=progress)
+        terms = compile_terms(policy, {c.value: profile.controls.has(c) for c in Control})
+    losses = run_simulation(params, trials, seed, terms=terms, workers=workers, progress=progress)
     result = summarize_assessment(profile, ref, params, losses, seed, keep_annual=keep_annual)
-    if policy is not None and accumulator is not None:
-        insured, retained = accumulator.summary(trials)
+    if policy is not None and terms is not None and losses.insured is not None and losses.retained is not None:
+        insured = summarize(losses.insured)
+        parts = losses.insured_parts if losses.insured_parts is not None else np.zeros((len(PARTS), 0))
+        insured["by_coverage"] = {part.value: _part_stats(parts[j], trials) for j, part in enumerate(PARTS)}
         result["policy_number"] = policy.policy_number
         result["insured_loss"] = insured
-        result["retained_loss"] = retained
-        result["policy_notes"] = list(accumulator.terms.notes)
+        result["retained_loss"] = summarize(losses.retained)
+        result["policy_notes"] = list(terms.notes)
     return result
 
 
@@ -210,5 +165,5 @@ def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, para
     return result
 
 
-__all__ = ["DEFAULT_SEED", "DEFAULT_TRIALS", "AnnualLosses", "assess", "check_run_size", "run_simulation",
+__all__ = ["DEFAULT_SEED", "DEFAULT_TRIALS", "assess", "check_run_size", "run_simulation",
            "summarize_assessment"]
