@@ -210,3 +210,10 @@ def test_letter_html_is_escaped_and_complete():
     assert page.count("<h2>") == 5
     comment = page[page.index("<!--") + 4: page.index("-->")]
     assert "--" not in comment
+
+
+def test_letter_deadline_is_the_earliest_including_a_shorter_state_law():
+    inc = incident(affected_by_state={"CO": 40, "MS": 10}, insufficient_contact_info=0)
+    md = render_letter_markdown(draft_letter(inc, assess_obligations(inc, today=TODAY)))
+    # Colorado: 2027-03-14 + 30 = 2027-04-13, earlier than HIPAA's 2027-05-13
+    assert "Send by April 13, 2027 at the latest (C.R.S. 6-1-716" in md and "residents of CO" in md

@@ -103,8 +103,11 @@ def draft_letter(incident: Incident, report: ObligationsReport, *, toll_free: st
     contacts.append(f"Web site: {website}." if website else "Web site: [address of the notice page].")
     contacts.append(f"Write to us at: {postal}." if postal else "Write to us at: [postal address].")
     individuals = report.first(Recipient.INDIVIDUALS)
-    due = (f"Send by {_long(individuals.deadline)} at the latest ({LETTER_DEADLINE_CITATION}); sooner is "
-           f"better."
+    cite = LETTER_DEADLINE_CITATION if individuals is None or individuals.basis == "federal" else (
+        f"{individuals.citation}, for residents of {', '.join(individuals.states)}")
+    if individuals is not None and individuals.applies_if:
+        cite += f", only if {individuals.applies_if}"
+    due = (f"Send by {_long(individuals.deadline)} at the latest ({cite}); sooner is better."
            if individuals is not None and individuals.deadline is not None
            else "Check the obligations report for the sending deadline.")
     note = (f"DRAFT for {incident.entity}, incident {incident.incident_id}. {due} Complete or delete every "
