@@ -151,3 +151,29 @@ def test_expected_loss_above_retention_is_of_the_order_of_market_premiums(lakesi
     ev = simulate(build_parameters(lakeside, reference.tables), 400_000, seed=8)
     paid = np.minimum(np.maximum(ev.amount.sum(axis=1) - 10_000, 0.0), 1_000_000).sum() / 400_000
     assert 1_000 < paid < 11_000
+
+
+def test_several_profiles_at_once_as_the_readme_shows(tmp_path):
+    """`cyberrx assess examples/*.yaml --json`: every shipped profile, a JSON list in argument order."""
+    paths = sorted(str(p) for p in EXAMPLES.glob("*.yaml"))
+    assert len(paths) >= 3
+    result = CliRunner().invoke(app, ["assess", *paths, "--json", "--trials", "5000",
+                                      "--plot", str(tmp_path / "chart.png")])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert [o["practice"] for o in out] == [load_name(p) for p in paths]
+    assert all((tmp_path / f"chart-{Path(p).stem}.png").exists() for p in paths)
+
+
+def test_one_bad_profile_among_several_stops_before_any_output(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nstates: {ZZ: 3}\nannual_revenue: 1\n")
+    result = CliRunner().invoke(app, ["assess", str(EXAMPLES / "solo-therapy-office.yaml"), str(bad),
+                                      "--trials", "5000", "--json"])
+    assert result.exit_code == 2 and "states" in result.output and "{" not in result.output
+
+
+def load_name(path: str) -> str:
+    import yaml
+
+    return yaml.safe_load(Path(path).read_text())["name"]

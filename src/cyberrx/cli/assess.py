@@ -40,36 +40,46 @@ class _LazyProgress:
             self.bar.stop()
 
 
+def _plot_path(plot: Path, profile: Path, several: bool) -> Path:
+    """With several profiles, one chart per profile: ``FILE-<profile stem>.png``."""
+    return plot.with_name(f"{plot.stem}-{profile.stem}{plot.suffix or '.png'}") if several else plot
+
+
 @app.command("assess")
 def assess_cmd(
-    profile: Path = typer.Argument(..., help="Practice profile (YAML or JSON)."),
+    profiles: list[Path] = typer.Argument(..., help="Practice profile(s), YAML or JSON."),
     trials: int = typer.Option(DEFAULT_TRIALS, "--trials", "-n", help="Simulated years."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed: the same seed gives the same answer."),
-    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of the report."),
-    plot: Path | None = typer.Option(None, "--plot", help="Write charts to this PNG file."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON instead of the report (a list for several)."),
+    plot: Path | None = typer.Option(None, "--plot", help="Write charts to this PNG file (one per profile)."),
     policy: Path | None = typer.Option(None, "--policy", help="Policy terms (YAML/JSON): add what it pays."),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Processes to use; the answer is the same."),
 ) -> None:
     """Estimate a year's cyber-incident cost for a practice, by coverage part, and the program it needs."""
-    practice = load_model(PracticeProfile, profile)
+    # validate every input before simulating anything: one bad file stops the run with nothing printed
+    practices = [load_model(PracticeProfile, p) for p in profiles]
     terms = load_model(PolicyTerms, policy) if policy is not None else None
-    err = Console(stderr=True)
-    progress = _LazyProgress(err)
-    try:
-        result = assess(practice, trials, seed, policy=terms, progress=progress, keep_annual=plot is not None,
-                        workers=workers)
-    finally:
-        progress.close()
-    if plot is not None:
-        from cyberrx.reports.plot import plot_assessment
+    several = len(practices) > 1
+    results = []
+    for path, practice in zip(profiles, practices, strict=True):
+        progress = _LazyProgress(Console(stderr=True))
+        try:
+            result = assess(practice, trials, seed, policy=terms, progress=progress, keep_annual=plot is not None,
+                            workers=workers)
+        finally:
+            progress.close()
+        if plot is not None:
+            from cyberrx.reports.plot import plot_assessment
 
-        plot_assessment(result, plot)
+            result["_plot"] = plot_assessment(result, _plot_path(plot, path, several))
+        results.append(result)
     if json_out:
-        typer.echo(to_json(result))
-    else:
-        out = Console()
-        if not out.is_terminal:
-            out = Console(width=110)
+        typer.echo(to_json(results if several else results[0]))
+        return
+    out = Console()
+    if not out.is_terminal:
+        out = Console(width=110)
+    for result in results:
         render_assessment(result, out)
         if plot is not None:
-            typer.echo(f"charts written to {plot}")
+            typer.echo(f"charts written to {result['_plot']}")
