@@ -217,7 +217,7 @@ def _results(policy: PolicyTerms, base: CompiledTerms, claims: Sequence[Claim], 
             paid_so_far += figures["payable"]
             lines.append(LineResult(part, to_cents(grid.claimed[r]), figures["covered"], figures["retention"],
                                     figures["coinsurance"], figures["payable"], tuple(reasons)))
-        status = _status(denials[ci], lines, policy)
+        status = _status(denials[ci], lines)
         retention = to_cents(s.claim_retention[claim_rows[0]]) if len(claim_rows) else ZERO
         remaining = {p: to_cents(max(ZERO, policy.coverages[p].limit - sub_used[p])) for p in PARTS if policy.covers(p)}
         out.append(Adjudication(claim.claim_id, policy.policy_number, status, tuple(denials[ci]), retention,
@@ -227,11 +227,11 @@ def _results(policy: PolicyTerms, base: CompiledTerms, claims: Sequence[Claim], 
     return out
 
 
-def _status(denials: list[str], lines: list[LineResult], policy: PolicyTerms) -> str:
+def _status(denials: list[str], lines: list[LineResult]) -> str:
+    """denied (step 1); paid when nothing but the retention reduced any line; else partially_paid."""
     if denials:
         return Status.DENIED
-    only_retention = all(policy.covers(x.coverage) and x.covered == x.claimed and x.coinsurance == 0
-                         and x.payable == x.covered - x.retention for x in lines)
+    only_retention = all(x.payable == x.claimed - x.retention for x in lines)
     return Status.PAID if only_retention else Status.PARTIALLY_PAID
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -51,23 +52,40 @@ def adjudicate_cmd(
         render(result, Console())
 
 
-def render(result: Adjudication, console: Console) -> None:
-    """The adjudication as a table of lines with their reasons, then the totals."""
-    console.print(f"[bold]Claim {result.claim_id}[/] on policy {result.policy_number}: "
-                  f"[bold]{result.status.replace('_', ' ')}[/]")
-    for reason in result.denial_reasons:
-        console.print(f"  denied — {reason}")
-    table = Table()
+_TABLE_WIDTH = 100
+
+
+def _table(result: Adjudication) -> Table:
+    table = Table(box=box.SIMPLE_HEAD)
     table.add_column("#", justify="right")
-    for name in ("coverage", "claimed", "covered", "retention", "coinsurance", "payable"):
-        table.add_column(name, justify="left" if name == "coverage" else "right", no_wrap=True)
+    table.add_column("coverage")
+    for name in ("claimed", "covered", "retention", "coinsurance", "payable"):
+        table.add_column(name, justify="right", no_wrap=True)
     for i, x in enumerate(result.lines):
         table.add_row(str(i), x.coverage.value, money(x.claimed), money(x.covered), money(x.retention),
                       money(x.coinsurance), money(x.payable))
     table.add_row("", "total", money(result.total_claimed), money(result.total_covered),
                   money(result.total_retention), money(result.total_coinsurance), money(result.total_payable),
                   style="bold")
-    console.print(table)
+    return table
+
+
+def render(result: Adjudication, console: Console) -> None:
+    """The adjudication as a table of lines with their reasons, then the totals."""
+    console.print(f"[bold]Claim {result.claim_id}[/] on policy {result.policy_number}: "
+                  f"[bold]{result.status.replace('_', ' ')}[/]")
+    for reason in result.denial_reasons:
+        console.print(f"  denied — {reason}")
+    if console.width >= _TABLE_WIDTH:
+        console.print(_table(result))
+    else:  # a narrow terminal: one block per line rather than a table cut at the edge
+        for i, x in enumerate(result.lines):
+            console.print(f"[{i}] {x.coverage.value}: claimed {money(x.claimed)} · covered {money(x.covered)} · "
+                          f"retention {money(x.retention)} · coinsurance {money(x.coinsurance)} · "
+                          f"[bold]payable {money(x.payable)}[/]", highlight=False)
+        console.print(f"total: claimed {money(result.total_claimed)} · covered {money(result.total_covered)} · "
+                      f"retention {money(result.total_retention)} · coinsurance {money(result.total_coinsurance)} · "
+                      f"[bold]payable {money(result.total_payable)}[/]", highlight=False)
     for i, x in enumerate(result.lines):
         for reason in x.reasons:
             console.print(f"  [{i}] {x.coverage.value} — {reason}", highlight=False)
