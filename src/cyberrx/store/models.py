@@ -1,0 +1,196 @@
+"""Tables of the service (SQLAlchemy 2 declarative). The schema is made only by the Alembic migrations.
+
+Tenancy columns: every tenant-owned row carries ``carrier_id`` (the tenant), and where it concerns one practice
+``practice_id`` and that practice's ``brokerage_id`` (nullable: a practice written direct). Ids are random
+32-character hex strings, so they cannot be enumerated. Money is ``Numeric(14, 2)`` usd (``Decimal``); times
+are UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+Money = Numeric(14, 2)
+Id = String(32)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON, Decimal: Money}
+
+
+class Organisation(Base):
+    """A carrier, a brokerage or a practice. ``carrier_id``: the carrier it belongs to (itself for a carrier)."""
+
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    carrier_id: Mapped[str] = mapped_column(Id, index=True)
+    brokerage_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_at: Mapped[datetime]
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    carrier_id: Mapped[str] = mapped_column(Id, index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+
+
+class Token(Base):
+    """A login session or an API token; only the SHA-256 of the secret is kept."""
+
+    __tablename__ = "tokens"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class ProfileVersion(Base):
+    """One version of a practice's profile, never changed once written."""
+
+    __tablename__ = "profile_versions"
+    __table_args__ = (UniqueConstraint("practice_id", "version"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    practice_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    profile: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(Id)
+
+
+class _Owned:
+    carrier_id: Mapped[str] = mapped_column(Id, index=True)
+    brokerage_id: Mapped[str | None] = mapped_column(Id, index=True)
+    practice_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+
+
+class Assessment(_Owned, Base):
+    """An assessment: its exact inputs (profile version, trials, seed, policy), versions and result."""
+
+    __tablename__ = "assessments"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    profile_version_id: Mapped[str] = mapped_column(ForeignKey("profile_versions.id"))
+    trials: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(BigInteger)
+    policy: Mapped[dict[str, Any] | None]
+    status: Mapped[str] = mapped_column(String(16))
+    engine_version: Mapped[str | None] = mapped_column(String(32))
+    reference_version: Mapped[str | None] = mapped_column(String(64))
+    result: Mapped[dict[str, Any] | None]
+    job_id: Mapped[str | None] = mapped_column(Id)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(Id)
+
+
+class Job(_Owned, Base):
+    """Background work. status: queued -> running -> succeeded | failed (a stale ``running`` job is requeued)."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_status", "status"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str] = mapped_column(Id)
+    status: Mapped[str] = mapped_column(String(16))
+    progress: Mapped[float] = mapped_column(default=0.0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class Policy(_Owned, Base):
+    """A bound policy: its terms frozen as bound."""
+
+    __tablename__ = "policies"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    policy_number: Mapped[str] = mapped_column(String(64), unique=True)
+    terms: Mapped[dict[str, Any]]
+    quote_id: Mapped[str | None] = mapped_column(Id)
+    bound_at: Mapped[datetime]
+    bound_by: Mapped[str] = mapped_column(Id)
+
+
+class Incident(_Owned, Base):
+    __tablename__ = "incidents"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    incident: Mapped[dict[str, Any]]
+    obligations: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(Id)
+
+
+class Claim(_Owned, Base):
+    """A claim on a policy with its adjudication and money. ``version`` is the optimistic lock (the ETag)."""
+
+    __tablename__ = "claims"
+    __table_args__ = (UniqueConstraint("policy_id", "claim_number"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    policy_id: Mapped[str] = mapped_column(ForeignKey("policies.id"), index=True)
+    claim_number: Mapped[str] = mapped_column(String(64))
+    claim: Mapped[dict[str, Any]]
+    adjudication: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16))
+    allowed: Mapped[Decimal]
+    reserve: Mapped[Decimal]
+    paid: Mapped[Decimal]
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(Id)
+
+
+class LedgerEntry(Base):
+    """One money change of a claim; ``(claim_id, idempotency_key)`` is unique, so a repeat is applied once."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (UniqueConstraint("claim_id", "seq"), UniqueConstraint("claim_id", "idempotency_key"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    claim_id: Mapped[str] = mapped_column(ForeignKey("claims.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[Decimal]
+    idempotency_key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    reserve_after: Mapped[Decimal]
+    paid_after: Mapped[Decimal]
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(Id)
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained: ``hash = sha256(prev_hash + canonical JSON of the event)``."""
+
+    __tablename__ = "audit_events"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    carrier_id: Mapped[str] = mapped_column(Id, index=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[str] = mapped_column(Id)
+    action: Mapped[str] = mapped_column(String(64))
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str] = mapped_column(Id)
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+__all__ = ["Assessment", "AuditEvent", "Base", "Claim", "Incident", "Job", "LedgerEntry", "Organisation", "Policy",
+           "ProfileVersion", "Token", "User"]

@@ -1,0 +1,95 @@
+"""Fixtures of the service tests: a migrated store on SQLite (always) and PostgreSQL (when a server answers).
+
+PostgreSQL: ``CYBERRX_TEST_DATABASE_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/test``); every
+pytest worker makes its own uniquely named schema and drops it at the end, so ``-n 2`` workers never collide.
+When no server answers the PostgreSQL cases are skipped, unless ``CI`` is set: then they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cyberrx.store import Store
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pg_url() -> str:
+    return os.environ.get("CYBERRX_TEST_DATABASE_URL", PG_DEFAULT)
+
+
+def _pg_reachable(url: str) -> str | None:
+    """None if a server answers at ``url``, else why not."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3):
+            return None
+    except psycopg.Error as exc:
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+
+
+def require_pg() -> str:
+    url = pg_url()
+    why = _pg_reachable(url)
+    if why is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set and PostgreSQL does not answer at {url}: {why}")
+        pytest.skip(f"PostgreSQL does not answer at {url}: {why}")
+    return url
+
+
+def _exec_pg(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def new_database(backend: str, folder: Path) -> tuple[str, str | None]:
+    """A fresh empty database: ``(url, schema)``; the caller drops it with :func:`drop_database`."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / f'cyberrx-{uuid.uuid4().hex[:8]}.db'}", None
+    url = require_pg()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    schema = f"crx_{worker}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    _exec_pg(url, f'CREATE SCHEMA "{schema}"')
+    return url, schema
+
+
+def drop_database(url: str, schema: str | None) -> None:
+    if schema is not None:
+        _exec_pg(url, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def store(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """A migrated store shared by the tests of one worker (tests make their own tenants, so they never meet)."""
+    url, schema = new_database(backend, tmp_path_factory.mktemp(backend))
+    s = Store(url, schema=schema)
+    s.upgrade()
+    yield s
+    s.dispose()
+    drop_database(url, schema)
+
+
+@pytest.fixture()
+def fresh_store(backend: str, tmp_path: Path) -> Iterator[Store]:
+    """A migrated store of its own, for tests that look at the whole database (the audit chain)."""
+    url, schema = new_database(backend, tmp_path)
+    s = Store(url, schema=schema)
+    s.upgrade()
+    yield s
+    s.dispose()
+    drop_database(url, schema)
