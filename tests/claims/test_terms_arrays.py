@@ -219,3 +219,12 @@ def test_apply_policy_is_vectorised_over_many_years():
     assert time.perf_counter() - started < 10.0
     assert (r.insured_annual <= 5e6 + 1e-3).all()
     assert (r.payable >= -1e-6).all()
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import cyberrx.engine.terms as module
+
+    failures, tried = doctest.testmod(module)
+    assert tried >= 8 and failures == 0
