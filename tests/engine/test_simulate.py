@@ -7,7 +7,7 @@ import pytest
 
 from cyberrx.engine.analytic import expected_annual_loss, expected_event_cost
 from cyberrx.engine.scenarios import build_parameters
-from cyberrx.engine.simulate import BLOCK_TRIALS, blocks, simulate, simulate_block
+from cyberrx.engine.simulate import LOSS_BLOCK_TRIALS, blocks, simulate, simulate_block
 from cyberrx.services.assess import run_simulation
 from cyberrx.vocab import PART_INDEX, SCENARIOS, CoveragePart, Scenario
 
@@ -24,7 +24,7 @@ def test_same_seed_same_answer_other_seed_other_answer(lakeside, reference):
 def test_answer_does_not_depend_on_chunking(lakeside, reference):
     """Blocks simulated one by one, in any order, give exactly the whole run."""
     params = build_parameters(lakeside, reference.tables)
-    n = 2 * BLOCK_TRIALS + 1234
+    n = 2 * LOSS_BLOCK_TRIALS + 1234
     whole = simulate(params, n, seed=5).annual_total()
     pieces = np.zeros(n)
     for b, start, m in reversed(list(blocks(n))):

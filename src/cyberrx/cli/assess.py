@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from cyberrx.cli.main import app
 from cyberrx.domain import PracticeProfile, load_model
-from cyberrx.domain.policy import PolicyTerms
+from cyberrx.domain.policy import load_policy
 from cyberrx.reports.assessment import render_assessment
 from cyberrx.reports.jsonout import to_json
 from cyberrx.services.assess import DEFAULT_SEED, DEFAULT_TRIALS, assess
@@ -58,7 +58,7 @@ def assess_cmd(
     """Estimate a year's cyber-incident cost for a practice, by coverage part, and the program it needs."""
     # validate every input before simulating anything: one bad file stops the run with nothing printed
     practices = [load_model(PracticeProfile, p) for p in profiles]
-    terms = load_model(PolicyTerms, policy) if policy is not None else None
+    terms = load_policy(policy) if policy is not None else None
     several = len(practices) > 1
     results = []
     for path, practice in zip(profiles, practices, strict=True):

@@ -19,8 +19,9 @@ from cyberrx.domain.profile import PracticeProfile
 from cyberrx.engine.annual import AnnualLosses, combine, run_blocks
 from cyberrx.engine.metrics import exceedance_curve, quantiles, summarize
 from cyberrx.engine.program import recommend_program, uncovered_share
-from cyberrx.engine.rng import group_blocks, plan_blocks
+from cyberrx.engine.rng import group_blocks
 from cyberrx.engine.scenarios import ScenarioParameters, build_parameters
+from cyberrx.engine.simulate import loss_blocks
 from cyberrx.engine.terms import CompiledTerms, compile_terms
 from cyberrx.errors import InvalidInput
 from cyberrx.reference import LossModelReference, load_loss_model
@@ -37,7 +38,7 @@ def run_simulation(params: ScenarioParameters, n_trials: int, seed: int, *, term
                    workers: int = 1, progress: Progress | None = None) -> AnnualLosses:
     """Simulate ``n_trials`` years. ``workers`` > 1 maps groups of blocks over that many processes; the answer
     is the same whatever ``workers`` (each block has its own keyed stream)."""
-    plan = plan_blocks(n_trials)
+    plan = loss_blocks(n_trials)
     if workers <= 1 or len(plan) == 1:
         results = []
         for blk in plan:
