@@ -90,7 +90,7 @@ def combine(n_trials: int, results: Iterable[BlockResult]) -> AnnualLosses:
     for r in ordered:
         year_total = r.annual.sum(axis=0)
         total[r.start + r.occupied] = year_total
-        rows.append(r.annual[:, year_total > 0])
+        rows.append(r.annual if year_total.all() else r.annual[:, year_total > 0])
         counts += r.counts
         sums += r.sums
         years += r.occupied.shape[0]

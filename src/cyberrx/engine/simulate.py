@@ -205,20 +205,24 @@ class BlockDraw:
     def annual(self) -> tuple[np.ndarray, np.ndarray]:
         """``(occupied, annual)``: the local trials with an event, and their annual loss by part, part-major
         ``(12, k)`` (each part's values contiguous)."""
-        counts = np.zeros(self.n_trials, dtype=np.int64)
-        for _, t, _ in self.groups:
-            counts += np.bincount(t, minlength=self.n_trials)
-        occupied = np.flatnonzero(counts)
+        if not self.groups:
+            return np.zeros(0, dtype=np.int64), np.zeros((len(PARTS), 0))
+        trials = np.concatenate([t for _, t, _ in self.groups])
+        occupied = np.flatnonzero(np.bincount(trials, minlength=self.n_trials))
         k = occupied.shape[0]
+        # the row of each event in ``annual``: its trial's rank among the occupied trials
         row_of = np.empty(self.n_trials, dtype=np.int64)
         row_of[occupied] = np.arange(k)
+        rows = row_of[trials]
+        bounds = np.cumsum([0] + [g.n for g, _, _ in self.groups])
         annual = np.zeros((len(PARTS), k))
         for j in range(len(PARTS)):
-            having = [(row_of[t], g.columns[j]) for g, t, _ in self.groups if j in g.columns]
+            having = [(rows[bounds[i]:bounds[i + 1]], g.columns[j]) for i, (g, _, _) in enumerate(self.groups)
+                      if j in g.columns]
             if having:
-                rows = np.concatenate([r for r, _ in having])
-                values = np.concatenate([v for _, v in having])
-                annual[j] = np.bincount(rows, weights=values, minlength=k)
+                r = np.concatenate([r for r, _ in having]) if len(having) > 1 else having[0][0]
+                v = np.concatenate([v for _, v in having]) if len(having) > 1 else having[0][1]
+                annual[j] = np.bincount(r, weights=v, minlength=k)
         return occupied, annual
 
     def by_scenario(self) -> tuple[np.ndarray, np.ndarray]:
