@@ -32,7 +32,7 @@ def test_answer_does_not_depend_on_chunking(lakeside, reference):
         pieces += np.bincount(ev.trial, weights=ev.amount.sum(axis=1), minlength=n)
     np.testing.assert_array_equal(whole, pieces)
     streamed = run_simulation(params, n, seed=5)
-    np.testing.assert_allclose(streamed.total, whole, rtol=1e-12)
+    np.testing.assert_allclose(streamed.total(), whole, rtol=1e-12)
 
 
 def test_events_are_sorted_by_trial_and_within_range(valley, reference):

@@ -26,7 +26,7 @@ class BlockResult:
 
     ``occupied`` ``(k,)`` the trials with an event; ``annual`` ``(n_parts, k)`` usd their loss by part;
     ``counts``/``sums`` ``(n_scenarios,)`` events and usd by scenario; with terms, ``insured``/``retained``
-    ``(size,)`` usd per trial and ``insured_parts`` ``(n_parts, j)`` usd for the ``j`` years the policy pays.
+    ``(k,)`` usd and ``insured_parts`` ``(n_parts, k)`` usd for the same occupied years.
     """
 
     start: int
@@ -50,11 +50,11 @@ def run_blocks(params: ScenarioParameters, seed: int, blocks: Sequence[Block],
         counts, sums = draw.by_scenario()
         insured = retained = insured_parts = None
         if terms is not None:
+            # what the policy pays, on the occupied years only (others have no event, so nothing to pay)
             result = apply_policy(draw.events(ordered=True), terms)
-            by_part = result.insured_by_part
-            insured = by_part.sum(axis=1)
-            retained = result.retained_by_part.sum(axis=1)
-            insured_parts = np.ascontiguousarray(by_part[insured > 0].T)
+            insured_parts = np.ascontiguousarray(result.insured_by_part[occupied].T)
+            insured = insured_parts.sum(axis=0)
+            retained = result.retained_by_part[occupied].sum(axis=1)
         out.append(BlockResult(blk.start, blk.size, occupied, annual, counts, sums, insured, retained,
                                insured_parts))
     return out
@@ -62,46 +62,55 @@ def run_blocks(params: ScenarioParameters, seed: int, blocks: Sequence[Block],
 
 @dataclass
 class AnnualLosses:
-    """A whole run: ``total`` ``(n_trials,)`` usd for every year; ``by_part_nonzero`` ``(n_parts, k)`` usd for
-    the ``k`` years with a loss; scenario sums and counts; with terms, ``insured``/``retained`` per year and
-    ``insured_parts`` ``(n_parts, j)`` for the years the policy pays."""
+    """A whole run, kept sparse: only the ``k`` years with an event are stored (the others lost nothing).
+
+    ``years`` ``(k,)`` their trial indices (ascending); ``year_loss`` ``(k,)`` usd their ground-up loss;
+    ``by_part`` ``(n_parts, k)`` usd by coverage part; scenario sums and counts over the run; with terms,
+    ``insured``/``retained`` ``(k,)`` usd per stored year (what the policy pays / what the practice keeps) and
+    ``insured_parts`` ``(n_parts, k)``. Memory: about 8 x (3 + 2 x 12) bytes per year with an event.
+    """
 
     n_trials: int
-    total: np.ndarray
-    by_part_nonzero: np.ndarray
+    years: np.ndarray
+    year_loss: np.ndarray
+    by_part: np.ndarray
     by_scenario_sum: np.ndarray
     events_by_scenario: np.ndarray
-    years_with_event: int
     insured: np.ndarray | None = None
     retained: np.ndarray | None = None
     insured_parts: np.ndarray | None = None
+
+    @property
+    def years_with_event(self) -> int:
+        return int(self.years.shape[0])
+
+    def total(self) -> np.ndarray:
+        """The ground-up loss of every year, ``(n_trials,)`` usd (dense: for tests and small runs)."""
+        out = np.zeros(self.n_trials)
+        out[self.years] = self.year_loss
+        return out
 
 
 def combine(n_trials: int, results: Iterable[BlockResult]) -> AnnualLosses:
     """Assemble block results (any order) into the run's annual losses, in block order."""
     ordered = sorted(results, key=lambda r: r.start)
-    total = np.zeros(n_trials)
-    rows, counts, sums = [], np.zeros(len(SCENARIOS), dtype=np.int64), np.zeros(len(SCENARIOS))
-    with_terms = bool(ordered) and ordered[0].insured is not None
-    insured = np.zeros(n_trials) if with_terms else None
-    retained = np.zeros(n_trials) if with_terms else None
-    insured_rows = []
-    years = 0
+    counts, sums = np.zeros(len(SCENARIOS), dtype=np.int64), np.zeros(len(SCENARIOS))
     for r in ordered:
-        year_total = r.annual.sum(axis=0)
-        total[r.start + r.occupied] = year_total
-        rows.append(r.annual if year_total.all() else r.annual[:, year_total > 0])
         counts += r.counts
         sums += r.sums
-        years += r.occupied.shape[0]
-        if insured is not None and retained is not None:
-            insured[r.start:r.start + r.size] = r.insured
-            retained[r.start:r.start + r.size] = r.retained
-            insured_rows.append(r.insured_parts)
     n_parts = len(PARTS)
-    by_part = np.concatenate(rows, axis=1) if rows else np.zeros((n_parts, 0))
-    parts = (np.concatenate(insured_rows, axis=1) if insured_rows else np.zeros((n_parts, 0))) if with_terms else None
-    return AnnualLosses(n_trials, total, by_part, sums, counts, years, insured, retained, parts)
+    if not ordered:
+        empty = np.zeros(0)
+        return AnnualLosses(n_trials, empty.astype(np.int64), empty, np.zeros((n_parts, 0)), sums, counts)
+    years = np.concatenate([r.start + r.occupied for r in ordered])
+    by_part = np.concatenate([r.annual for r in ordered], axis=1)
+    year_loss = by_part.sum(axis=0)
+    insured = retained = insured_parts = None
+    if ordered[0].insured is not None:
+        insured = np.concatenate([r.insured for r in ordered])
+        retained = np.concatenate([r.retained for r in ordered])
+        insured_parts = np.concatenate([r.insured_parts for r in ordered], axis=1)
+    return AnnualLosses(n_trials, years, year_loss, by_part, sums, counts, insured, retained, insured_parts)
 
 
 __all__ = ["AnnualLosses", "BlockResult", "combine", "run_blocks"]

@@ -53,12 +53,13 @@ def quantiles(x: np.ndarray, qs: Sequence[float], n_total: int | None = None) ->
     return a + (h - lo) * (b - a)
 
 
-def tvar(x: np.ndarray, q: float = 0.99) -> float:
+def tvar(x: np.ndarray, q: float = 0.99, n_total: int | None = None) -> float:
     """Tail value at risk: the mean of the worst ``ceil(n * (1 - q))`` years (usd), for non-negative ``x``.
 
-    Found among the non-zero years (selecting among many equal zeros is slow in ``numpy.partition``).
+    ``n_total`` counts zero years left out of ``x``. Found among the non-zero years (selecting among many
+    equal zeros is slow in ``numpy.partition``).
     """
-    n = x.shape[0]
+    n = x.shape[0] if n_total is None else n_total
     k = max(1, int(np.ceil(n * (1.0 - q) - 1e-9)))
     nz = x[x > 0]
     if k >= nz.shape[0]:
@@ -67,19 +68,20 @@ def tvar(x: np.ndarray, q: float = 0.99) -> float:
     return float(top.mean())
 
 
-def summarize(x: np.ndarray) -> dict[str, float]:
-    """Mean, the reported quantiles and TVaR99 of annual losses ``x`` ``(n_trials,)`` usd."""
-    qs = quantiles(x, list(REPORTED_QUANTILES.values()))
-    out = {"mean": float(x.mean())}
+def summarize(x: np.ndarray, n_total: int | None = None) -> dict[str, float]:
+    """Mean, the reported quantiles and TVaR99 of annual losses ``x`` usd (``n_total``: with implicit zeros)."""
+    n = x.shape[0] if n_total is None else n_total
+    qs = quantiles(x, list(REPORTED_QUANTILES.values()), n_total=n)
+    out = {"mean": float(x.sum() / n) if n else float("nan")}
     out.update({k: float(v) for k, v in zip(REPORTED_QUANTILES, qs, strict=True)})
-    out["tvar99"] = tvar(x, 0.99)
+    out["tvar99"] = tvar(x, 0.99, n_total=n)
     return out
 
 
-def exceedance_curve(x: np.ndarray, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
+def exceedance_curve(x: np.ndarray, points: int = 200, n_total: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Loss levels (usd) and their annual probability of being exceeded, for plotting."""
-    nz, n0 = sorted_nonzero(x)
-    n = x.shape[0]
+    nz, _ = sorted_nonzero(x)
+    n = x.shape[0] if n_total is None else n_total
     if nz.shape[0] == 0:
         return np.zeros(1), np.zeros(1)
     idx = np.unique(np.linspace(0, nz.shape[0] - 1, min(points, nz.shape[0])).astype(np.int64))

@@ -99,12 +99,12 @@ def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = D
     losses = run_simulation(params, trials, seed, terms=terms, workers=workers, progress=progress)
     result = summarize_assessment(profile, ref, params, losses, seed, keep_annual=keep_annual)
     if policy is not None and terms is not None and losses.insured is not None and losses.retained is not None:
-        insured = summarize(losses.insured)
+        insured = summarize(losses.insured, n_total=trials)
         parts = losses.insured_parts if losses.insured_parts is not None else np.zeros((len(PARTS), 0))
         insured["by_coverage"] = {part.value: _part_stats(parts[j], trials) for j, part in enumerate(PARTS)}
         result["policy_number"] = policy.policy_number
         result["insured_loss"] = insured
-        result["retained_loss"] = summarize(losses.retained)
+        result["retained_loss"] = summarize(losses.retained, n_total=trials)
         result["policy_notes"] = list(terms.notes)
     return result
 
@@ -112,8 +112,8 @@ def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = D
 def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, params: ScenarioParameters,
                          losses: AnnualLosses, seed: int, keep_annual: bool = False) -> dict[str, Any]:
     n = losses.n_trials
-    annual = summarize(losses.total)
-    by_coverage = {part.value: _part_stats(losses.by_part_nonzero[j], n) for j, part in enumerate(PARTS)}
+    annual = summarize(losses.year_loss, n_total=n)
+    by_coverage = {part.value: _part_stats(losses.by_part[j], n) for j, part in enumerate(PARTS)}
     by_scenario = {
         s.value: {
             "frequency": float(params.frequency[i]),
@@ -161,7 +161,7 @@ def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, para
         "engine_version": ENGINE_VERSION,
     }
     if keep_annual:
-        levels, prob = exceedance_curve(losses.total)
+        levels, prob = exceedance_curve(losses.year_loss, n_total=n)
         result["_exceedance"] = {"levels": levels, "probability": prob}
     return result
 
