@@ -102,3 +102,21 @@ def test_floor_replay_consumes_exactly_the_engines_random_numbers(valley, refere
     drawn = consume_draws(b, params, 20_000, candidate_rates=cand)
     assert a.bit_generator.state == b.bit_generator.state
     assert drawn > 20_000 * params.frequency.sum()
+
+
+def test_accumulator_keeps_block_order_and_sparse_parts(lakeside, reference):
+    from cyberrx.engine.annual import Accumulator, run_blocks
+    from cyberrx.engine.simulate import loss_blocks
+
+    params = build_parameters(lakeside, reference.tables)
+    plan = loss_blocks(3 * 1000)  # one block
+    (r,) = run_blocks(params, 3, plan)
+    acc = Accumulator(3000)
+    with pytest.raises(ValueError, match="in order"):
+        acc.add(type(r)(5, r.size, r.occupied, r.annual, r.counts, r.sums))
+    acc.add(r)
+    out = acc.result()
+    dense = simulate(params, 3000, seed=3).annual_by_part()
+    for j in range(dense.shape[1]):
+        np.testing.assert_allclose(np.sort(out.part_losses[j]), np.sort(dense[:, j][dense[:, j] > 0]))
+    np.testing.assert_allclose(out.total(), dense.sum(axis=1))

@@ -65,20 +65,21 @@ class AnnualLosses:
     """A whole run, kept sparse: only the ``k`` years with an event are stored (the others lost nothing).
 
     ``years`` ``(k,)`` their trial indices (ascending); ``year_loss`` ``(k,)`` usd their ground-up loss;
-    ``by_part`` ``(n_parts, k)`` usd by coverage part; scenario sums and counts over the run; with terms,
-    ``insured``/``retained`` ``(k,)`` usd per stored year (what the policy pays / what the practice keeps) and
-    ``insured_parts`` ``(n_parts, k)``. Memory: about 8 x (3 + 2 x 12) bytes per year with an event.
+    ``part_losses[j]`` usd the non-zero annual losses of coverage part ``j`` (one array per part, any order);
+    scenario sums and counts over the run; with terms, ``insured``/``retained`` ``(k,)`` usd per stored year
+    (what the policy pays / what the practice keeps) and ``insured_part_losses[j]`` the non-zero amounts the
+    policy pays on part ``j``. Memory: about 8 bytes x (2 + parts hit) per year with an event.
     """
 
     n_trials: int
     years: np.ndarray
     year_loss: np.ndarray
-    by_part: np.ndarray
+    part_losses: list[np.ndarray]
     by_scenario_sum: np.ndarray
     events_by_scenario: np.ndarray
     insured: np.ndarray | None = None
     retained: np.ndarray | None = None
-    insured_parts: np.ndarray | None = None
+    insured_part_losses: list[np.ndarray] | None = None
 
     @property
     def years_with_event(self) -> int:
@@ -91,26 +92,59 @@ class AnnualLosses:
         return out
 
 
+class Accumulator:
+    """Adds block results in block order (so every sum is formed in the same order, whatever the workers),
+    keeping only what the summaries need; each block's dense arrays can be freed once added."""
+
+    def __init__(self, n_trials: int) -> None:
+        self.n_trials = n_trials
+        self.next_start = 0
+        self.counts = np.zeros(len(SCENARIOS), dtype=np.int64)
+        self.sums = np.zeros(len(SCENARIOS))
+        self.years: list[np.ndarray] = []
+        self.year_loss: list[np.ndarray] = []
+        self.parts: list[list[np.ndarray]] = [[] for _ in PARTS]
+        self.insured: list[np.ndarray] = []
+        self.retained: list[np.ndarray] = []
+        self.insured_parts: list[list[np.ndarray]] = [[] for _ in PARTS]
+        self.with_terms: bool | None = None
+
+    def add(self, r: BlockResult) -> None:
+        if r.start != self.next_start:
+            raise ValueError(f"blocks must be added in order: expected trial {self.next_start}, got {r.start}")
+        self.next_start = r.start + r.size
+        self.counts += r.counts
+        self.sums += r.sums
+        self.years.append(r.start + r.occupied)
+        self.year_loss.append(r.annual.sum(axis=0))
+        for j, row in enumerate(r.annual):
+            self.parts[j].append(row[row > 0])
+        self.with_terms = r.insured is not None
+        if r.insured is not None and r.retained is not None and r.insured_parts is not None:
+            self.insured.append(r.insured)
+            self.retained.append(r.retained)
+            for j, row in enumerate(r.insured_parts):
+                self.insured_parts[j].append(row[row > 0])
+
+    def result(self) -> AnnualLosses:
+        def cat(pieces: list[np.ndarray], dtype: type = np.float64) -> np.ndarray:
+            return np.concatenate(pieces) if pieces else np.zeros(0, dtype=dtype)
+
+        terms = bool(self.with_terms)
+        return AnnualLosses(
+            self.n_trials, cat(self.years, np.int64), cat(self.year_loss), [cat(p) for p in self.parts],
+            self.sums, self.counts,
+            cat(self.insured) if terms else None, cat(self.retained) if terms else None,
+            [cat(p) for p in self.insured_parts] if terms else None,
+        )
+
+
 def combine(n_trials: int, results: Iterable[BlockResult]) -> AnnualLosses:
     """Assemble block results (any order) into the run's annual losses, in block order."""
-    ordered = sorted(results, key=lambda r: r.start)
-    counts, sums = np.zeros(len(SCENARIOS), dtype=np.int64), np.zeros(len(SCENARIOS))
-    for r in ordered:
-        counts += r.counts
-        sums += r.sums
-    n_parts = len(PARTS)
-    if not ordered:
-        empty = np.zeros(0)
-        return AnnualLosses(n_trials, empty.astype(np.int64), empty, np.zeros((n_parts, 0)), sums, counts)
-    years = np.concatenate([r.start + r.occupied for r in ordered])
-    by_part = np.concatenate([r.annual for r in ordered], axis=1)
-    year_loss = by_part.sum(axis=0)
-    insured = retained = insured_parts = None
-    if ordered[0].insured is not None:
-        insured = np.concatenate([r.insured for r in ordered])
-        retained = np.concatenate([r.retained for r in ordered])
-        insured_parts = np.concatenate([r.insured_parts for r in ordered], axis=1)
-    return AnnualLosses(n_trials, years, year_loss, by_part, sums, counts, insured, retained, insured_parts)
+    acc = Accumulator(n_trials)
+    for r in sorted(results, key=lambda r: r.start):
+        acc.add(r)
+    return acc.result()
 
 
-__all__ = ["AnnualLosses", "BlockResult", "combine", "run_blocks"]
+__all__ = ["Accumulator", "AnnualLosses", "BlockResult", "combine", "run_blocks"]

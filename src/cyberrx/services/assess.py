@@ -16,7 +16,7 @@ import numpy as np
 from cyberrx import ENGINE_VERSION
 from cyberrx.domain.policy import PolicyTerms
 from cyberrx.domain.profile import PracticeProfile
-from cyberrx.engine.annual import AnnualLosses, combine, run_blocks
+from cyberrx.engine.annual import Accumulator, AnnualLosses, combine, run_blocks
 from cyberrx.engine.metrics import exceedance_curve, quantiles, summarize
 from cyberrx.engine.program import recommend_program, uncovered_share
 from cyberrx.engine.rng import group_blocks
@@ -40,12 +40,13 @@ def run_simulation(params: ScenarioParameters, n_trials: int, seed: int, *, term
     is the same whatever ``workers`` (each block has its own keyed stream)."""
     plan = loss_blocks(n_trials)
     if workers <= 1 or len(plan) == 1:
-        results = []
+        acc = Accumulator(n_trials)
         for blk in plan:
-            results.extend(run_blocks(params, seed, [blk], terms))
+            for r in run_blocks(params, seed, [blk], terms):
+                acc.add(r)
             if progress is not None:
                 progress(blk.start + blk.size, n_trials)
-        return combine(n_trials, results)
+        return acc.result()
     # several small groups per worker, so progress moves and the work balances
     groups = group_blocks(plan, min(len(plan), workers * 4))
     done = 0
@@ -62,7 +63,7 @@ def run_simulation(params: ScenarioParameters, n_trials: int, seed: int, *, term
 
 
 def _part_stats(values: np.ndarray, n_trials: int) -> dict[str, float]:
-    """Mean, p99 and median-when-hit of one part's annual loss, given its values in the years with any loss."""
+    """Mean, p99 and median-when-hit of one part's annual loss, given its non-zero annual values."""
     hit = values[values > 0]
     return {
         "mean": float(values.sum() / n_trials),
@@ -100,7 +101,7 @@ def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = D
     result = summarize_assessment(profile, ref, params, losses, seed, keep_annual=keep_annual)
     if policy is not None and terms is not None and losses.insured is not None and losses.retained is not None:
         insured = summarize(losses.insured, n_total=trials)
-        parts = losses.insured_parts if losses.insured_parts is not None else np.zeros((len(PARTS), 0))
+        parts = losses.insured_part_losses or [np.zeros(0) for _ in PARTS]
         insured["by_coverage"] = {part.value: _part_stats(parts[j], trials) for j, part in enumerate(PARTS)}
         result["policy_number"] = policy.policy_number
         result["insured_loss"] = insured
@@ -113,7 +114,7 @@ def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, para
                          losses: AnnualLosses, seed: int, keep_annual: bool = False) -> dict[str, Any]:
     n = losses.n_trials
     annual = summarize(losses.year_loss, n_total=n)
-    by_coverage = {part.value: _part_stats(losses.by_part[j], n) for j, part in enumerate(PARTS)}
+    by_coverage = {part.value: _part_stats(losses.part_losses[j], n) for j, part in enumerate(PARTS)}
     by_scenario = {
         s.value: {
             "frequency": float(params.frequency[i]),
