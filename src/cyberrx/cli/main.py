@@ -56,6 +56,7 @@ def _register() -> None:
     from cyberrx.cli import assess  # noqa: F401
     from cyberrx.cli import claim  # noqa: F401
     from cyberrx.cli import breach  # noqa: F401
+    from cyberrx.cli import underwriting  # noqa: F401
     # --- end command modules ---
 
 

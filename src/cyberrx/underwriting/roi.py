@@ -1,0 +1,279 @@
+"""Control ROI: which missing or weak control buys the most, and the best set of up to three within a budget.
+
+For each control the practice lacks (or has weakly: training without phishing simulation, patching slower than
+7 days), the practice is compared with itself with that control put in place (``Controls.improved``):
+
+- ``annual_cost`` usd/yr, from ``control_costs.yaml`` for the practice's employees and endpoints;
+- ``loss_reduction_mean`` usd/yr: drop in expected annual ground-up loss, noise-free (``engine.analytic``);
+- ``loss_reduction_p99`` usd: drop in the 1-in-100-year annual loss, simulated with common random numbers (both
+  profiles under the no-controls ceiling, so every year's loss can only fall);
+- ``premium_reduction`` usd/yr: drop in the manual premium at the segment's standard option (rules' surcharges
+  included), and ``technical_premium_reduction`` on the same simulated years;
+- ``payback_months`` = 12 x annual_cost / loss_reduction_mean. The premium drop is shown but not added: it is the
+  insurer's share of the same loss avoided, returned in price, and adding both would count it twice;
+- ``net_benefit`` usd/yr = loss_reduction_mean - annual_cost: the ranking key.
+
+Controls interact (their multipliers compound on the same scenarios), so the best set is found by evaluating
+every set of one to three of the top candidates together, not by adding single figures.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from cyberrx.domain.profile import PracticeProfile
+from cyberrx.engine.analytic import expected_annual_loss
+from cyberrx.engine.metrics import quantiles
+from cyberrx.engine.scenarios import build_parameters
+from cyberrx.engine.simulate import simulate
+from cyberrx.engine.terms import compile_terms
+from cyberrx.errors import RuleFileError
+from cyberrx.reference import LossModelReference, check_sources, read_data_file
+from cyberrx.underwriting.forms import pricing_form, to_terms
+from cyberrx.underwriting.pricing import TechnicalBasis, YearBook, candidate_ceiling, insured_annual, technical_price
+from cyberrx.underwriting.quote import standard_option
+from cyberrx.underwriting.rating import RateManual
+from cyberrx.underwriting.rules import RuleSet
+from cyberrx.underwriting.segments import Segment
+from cyberrx.vocab import Control, RemoteAccess, Training
+
+#: how many single-control leaders enter the search for the best set (sets of 1-3 among them)
+SET_CANDIDATES = 8
+MAX_SET = 3
+
+
+def _fig(node: Any) -> float:
+    return float(node["value"]) if isinstance(node, Mapping) else 0.0
+
+
+@dataclass(frozen=True)
+class ControlCosts:
+    """Control costs and facts (``control_costs.yaml``)."""
+
+    version: str
+    controls: Mapping[str, Mapping[str, Any]]
+    budget_share: float
+    budget_minimum: float
+    trials: int
+
+    def annual_cost(self, control: Control, profile: PracticeProfile) -> float:
+        """usd per year for this practice (employees and endpoints), at least the control's minimum."""
+        row = self.controls[control.value]
+        cost = _fig(row.get("fixed_per_year")) + 12.0 * (_fig(row.get("per_employee_month")) * profile.employees
+                                                         + _fig(row.get("per_endpoint_month")) * profile.endpoints)
+        return round(max(cost, _fig(row.get("minimum_per_year"))), 2)
+
+    def hicp(self, control: Control) -> dict[str, Any]:
+        h = self.controls[control.value]["hicp"]
+        return {"practice": h["practice"], "name": h["name"], "sub_practice": h["sub_practice"]}
+
+    def insurer_baseline(self, control: Control, segment: Segment) -> tuple[bool, str]:
+        b = self.controls[control.value]["insurer_baseline"]
+        return bool(b[segment.value]), str(b["note"])
+
+    def default_budget(self, profile: PracticeProfile) -> float:
+        """usd per year: a share of revenue, at least the minimum."""
+        return round(max(self.budget_share * float(profile.annual_revenue), self.budget_minimum), 2)
+
+
+def parse_control_costs(data: Mapping[str, Any], file: str = "control_costs.yaml") -> ControlCosts:
+    check_sources(data, "", file)
+    if not data.get("version"):
+        raise RuleFileError(f"{file}: missing version")
+    controls = data.get("controls") or {}
+    for c in Control:
+        row = controls.get(c.value)
+        if not isinstance(row, Mapping):
+            raise RuleFileError(f"{file}: controls.{c.value} is missing")
+        for key in ("hicp", "insurer_baseline"):
+            if key not in row:
+                raise RuleFileError(f"{file}: controls.{c.value}: missing {key}")
+        if not any(k in row for k in ("fixed_per_year", "per_employee_month", "per_endpoint_month")):
+            raise RuleFileError(f"{file}: controls.{c.value}: no cost figure")
+    budget = data["default_budget"]
+    return ControlCosts(str(data["version"]), controls, _fig(budget["revenue_share"]), _fig(budget["minimum"]),
+                        int(_fig(data["roi"]["trials"])))
+
+
+@lru_cache(maxsize=2)
+def load_control_costs(name: str = "control_costs.yaml") -> ControlCosts:
+    return parse_control_costs(read_data_file(name), name)
+
+
+def candidates(profile: PracticeProfile) -> list[Control]:
+    """Controls missing or weak for this practice (MFA on remote access only where there is remote access)."""
+    c = profile.controls
+    out = []
+    for control in Control:
+        if control is Control.MFA_REMOTE_ACCESS and profile.remote_access is RemoteAccess.NONE:
+            continue
+        weak = ((control is Control.SECURITY_TRAINING and c.security_training is not Training.PHISHING_SIMULATION)
+                or (control is Control.PATCH_CRITICAL_DAYS and c.patch_critical_days > 7))
+        if weak or not c.has(control):
+            out.append(control)
+    return out
+
+
+def with_controls(profile: PracticeProfile, controls: Sequence[Control]) -> PracticeProfile:
+    improved = profile.controls
+    for control in controls:
+        improved = improved.improved(control)
+    return profile.with_controls(improved)
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """One profile's figures: expected annual loss, p99 (usd), manual and technical premium (usd/yr)."""
+
+    expected_loss: float
+    p99: float
+    premium: float
+    technical: float
+
+
+class _Evaluator:
+    """Measures a practice and its improved twins on common random numbers (one ceiling for all)."""
+
+    def __init__(self, profile: PracticeProfile, rules: RuleSet, manual: RateManual,
+                 loss_model: LossModelReference, trials: int, seed: int) -> None:
+        self.profile, self.rules, self.manual, self.tables = profile, rules, manual, loss_model.tables
+        self.trials, self.seed = trials, seed
+        self.segment, _ = rules.segments.classify(profile)
+        self.limit, self.retention = standard_option(manual, self.segment)
+        self.ceiling = candidate_ceiling(profile, self.tables)
+        self.basis = TechnicalBasis.from_manual(manual.tables["technical"])
+
+    def expected_loss(self, profile: PracticeProfile) -> float:
+        return expected_annual_loss(build_parameters(profile, self.tables))
+
+    def premium(self, profile: PracticeProfile) -> float:
+        _, _, found = self.rules.evaluate(profile)
+        sur = {f.rule.id: f.rule.params["rate"] for f in found if f.rule.outcome == "surcharge"}
+        return self.manual.premium(profile, self.limit, self.retention, sur).premium
+
+    def measure(self, profile: PracticeProfile) -> _Measure:
+        params = build_parameters(profile, self.tables)
+        events = simulate(params, self.trials, self.seed, candidate_rates=self.ceiling, ordered=False)
+        p99 = float(quantiles(events.annual_total(), [0.99])[0])
+        form = pricing_form(profile, self.segment, self.limit, self.retention,
+                            self.manual.tables["policy_form"], _PERIOD_START)
+        terms = compile_terms(to_terms(form), {c.value: profile.controls.has(c) for c in Control})
+        technical = technical_price(insured_annual(YearBook(events), terms), self.basis).technical_premium
+        return _Measure(expected_annual_loss(params), p99, self.premium(profile), technical)
+
+
+#: the period written on the forms priced here (only the terms' amounts matter to the price)
+_PERIOD_START = date(2027, 1, 1)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    controls: tuple[Control, ...]
+    annual_cost: float
+    loss_reduction_mean: float
+    loss_reduction_p99: float
+    premium_reduction: float
+    technical_premium_reduction: float
+
+    @property
+    def net_benefit(self) -> float:
+        return self.loss_reduction_mean - self.annual_cost
+
+    @property
+    def payback_months(self) -> float | None:
+        return None if self.loss_reduction_mean <= 0 else 12.0 * self.annual_cost / self.loss_reduction_mean
+
+    def figures(self) -> dict[str, Any]:
+        payback = self.payback_months
+        return {"annual_cost": self.annual_cost, "loss_reduction_mean": round(self.loss_reduction_mean, 2),
+                "loss_reduction_p99": round(self.loss_reduction_p99, 2),
+                "premium_reduction": round(self.premium_reduction, 2),
+                "technical_premium_reduction": round(self.technical_premium_reduction, 2),
+                "payback_months": None if payback is None else round(payback, 1),
+                "net_benefit": round(self.net_benefit, 2)}
+
+
+@dataclass(frozen=True)
+class ImprovementPlan:
+    practice: str
+    segment: Segment
+    standard_option: tuple[float, float]
+    base: _Measure
+    recommendations: tuple[Recommendation, ...]
+    best_set: Recommendation | None
+    budget: float
+    costs: ControlCosts
+    trials: int
+    seed: int
+
+    def to_dict(self) -> dict[str, Any]:
+        recs = []
+        for r in self.recommendations:
+            control = r.controls[0]
+            baseline, note = self.costs.insurer_baseline(control, self.segment)
+            recs.append({"control": control.value, **r.figures(), "hicp_practice": self.costs.hicp(control),
+                         "insurer_baseline": baseline, "insurer_baseline_note": note})
+        best = None
+        if self.best_set is not None:
+            best = {"controls": [c.value for c in self.best_set.controls], **self.best_set.figures()}
+        return {
+            "practice": self.practice, "segment": self.segment.value,
+            "standard_option": {"limit": self.standard_option[0], "retention": self.standard_option[1]},
+            "current": {"expected_annual_loss": round(self.base.expected_loss, 2), "p99": round(self.base.p99, 2),
+                        "premium": self.base.premium, "technical_premium": round(self.base.technical, 2)},
+            "recommendations": recs, "budget": self.budget, "best_set": best,
+            "method": ("loss_reduction_mean from the analytic expected loss; p99 and technical premium simulated "
+                       "with common random numbers; net_benefit = loss_reduction_mean - annual_cost; "
+                       "payback_months = 12 x annual_cost / loss_reduction_mean"),
+            "trials": self.trials, "seed": self.seed, "control_costs_version": self.costs.version,
+        }
+
+
+def improvement_plan(profile: PracticeProfile, rules: RuleSet, manual: RateManual, loss_model: LossModelReference,
+                     costs: ControlCosts, budget: float | None = None, trials: int | None = None,
+                     seed: int | None = None) -> ImprovementPlan:
+    """Rank the practice's missing or weak controls and find the best set of up to three within ``budget``
+    (usd/yr; default a share of revenue from ``control_costs.yaml``)."""
+    trials = costs.trials if trials is None else trials
+    seed = int(manual.tables["technical"]["seed"]["value"]) if seed is None else seed
+    ev = _Evaluator(profile, rules, manual, loss_model, trials, seed)
+    base = ev.measure(profile)
+    budget = costs.default_budget(profile) if budget is None else float(budget)
+
+    def recommend(controls: Sequence[Control], measured: _Measure | None = None) -> Recommendation:
+        twin = with_controls(profile, controls)
+        m = measured or ev.measure(twin)
+        return Recommendation(tuple(controls), round(sum(costs.annual_cost(c, profile) for c in controls), 2),
+                              base.expected_loss - m.expected_loss, base.p99 - m.p99, base.premium - m.premium,
+                              base.technical - m.technical)
+
+    singles = sorted((recommend([c]) for c in candidates(profile)), key=lambda r: -r.net_benefit)
+    best_set = _best_set(profile, ev, costs, singles, budget, recommend)
+    return ImprovementPlan(profile.name, ev.segment, (ev.limit, ev.retention), base, tuple(singles), best_set,
+                           budget, costs, trials, seed)
+
+
+def _best_set(profile: PracticeProfile, ev: _Evaluator, costs: ControlCosts, singles: Sequence[Recommendation],
+              budget: float, recommend: Any) -> Recommendation | None:
+    """The set of 1-3 controls with the largest net benefit (analytic expected loss of the set) within budget."""
+    pool = [r.controls[0] for r in singles if r.net_benefit > 0][:SET_CANDIDATES]
+    base_loss = ev.expected_loss(profile)
+    best: tuple[float, tuple[Control, ...]] | None = None
+    for size in range(1, MAX_SET + 1):
+        for combo in itertools.combinations(pool, size):
+            cost = sum(costs.annual_cost(c, profile) for c in combo)
+            if cost > budget:
+                continue
+            net = base_loss - ev.expected_loss(with_controls(profile, combo)) - cost
+            if net > 0 and (best is None or net > best[0] + 1e-9):
+                best = (net, combo)
+    return None if best is None else recommend(list(best[1]))
+
+
+__all__ = ["ControlCosts", "ImprovementPlan", "Recommendation", "candidates", "improvement_plan",
+           "load_control_costs", "parse_control_costs", "with_controls"]
