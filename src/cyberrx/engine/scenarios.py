@@ -22,44 +22,49 @@ from cyberrx.vocab import SCENARIOS, Control, Hosting, RemoteAccess, Scenario, T
 S = Scenario
 
 #: which profile fields and reference tables (top-level keys of loss_model.yaml) each scenario uses
+_BREACH_FIELDS = ("states", "annual_revenue", "specialty", "controls.incident_response_plan",
+                  "controls.risk_analysis_current")
+_IT_FIELDS = ("endpoints", "remote_access", "controls")
+
 REQUIRES: dict[Scenario, dict[str, tuple[str, ...]]] = {
     S.RANSOMWARE: {
-        "profile": ("states", "endpoints", "annual_revenue", "ehr.hosting", "remote_access", "controls"),
-        "tables": ("frequency", "size_scaling", "exposure", "controls", "severity", "income", "notification",
-                   "regulatory", "litigation", "specialty"),
+        "profile": (*_BREACH_FIELDS, *_IT_FIELDS, "ehr.hosting"),
+        "tables": ("reference_practice", "frequency", "size_scaling", "exposure", "controls", "severity", "income",
+                   "notification", "regulatory", "litigation", "specialty"),
     },
     S.RANSOMWARE_EXFILTRATION: {
-        "profile": ("states", "endpoints", "annual_revenue", "ehr.hosting", "remote_access", "controls"),
-        "tables": ("frequency", "size_scaling", "exposure", "controls", "severity", "income", "notification",
-                   "regulatory", "litigation", "specialty"),
+        "profile": (*_BREACH_FIELDS, *_IT_FIELDS, "ehr.hosting"),
+        "tables": ("reference_practice", "frequency", "size_scaling", "exposure", "controls", "severity", "income",
+                   "notification", "regulatory", "litigation", "specialty"),
     },
     S.NETWORK_INTRUSION: {
-        "profile": ("states", "endpoints", "annual_revenue", "remote_access", "controls"),
-        "tables": ("frequency", "size_scaling", "exposure", "controls", "severity", "notification", "regulatory",
-                   "litigation", "specialty"),
+        "profile": (*_BREACH_FIELDS, *_IT_FIELDS),
+        "tables": ("reference_practice", "frequency", "size_scaling", "exposure", "controls", "severity",
+                   "notification", "regulatory", "litigation", "specialty"),
     },
     S.BUSINESS_EMAIL_COMPROMISE: {
-        "profile": ("states", "employees", "annual_revenue", "controls"),
-        "tables": ("frequency", "size_scaling", "controls", "severity", "notification", "regulatory",
-                   "litigation", "specialty"),
+        "profile": (*_BREACH_FIELDS, "employees", "controls"),
+        "tables": ("reference_practice", "frequency", "size_scaling", "controls", "severity", "notification",
+                   "regulatory", "litigation", "specialty"),
     },
     S.SOCIAL_ENGINEERING: {
         "profile": ("employees", "annual_revenue", "controls"),
-        "tables": ("frequency", "size_scaling", "controls", "severity"),
+        "tables": ("reference_practice", "frequency", "size_scaling", "controls", "severity"),
     },
     S.LOST_DEVICE: {
-        "profile": ("states", "endpoints", "annual_revenue", "controls.encryption_at_rest"),
-        "tables": ("frequency", "size_scaling", "controls", "severity", "notification", "regulatory",
-                   "litigation", "specialty"),
+        "profile": (*_BREACH_FIELDS, "endpoints", "controls.encryption_at_rest"),
+        "tables": ("reference_practice", "frequency", "size_scaling", "controls", "severity", "notification",
+                   "regulatory", "litigation", "specialty"),
     },
     S.INSIDER_MISUSE: {
-        "profile": ("states", "employees", "annual_revenue", "controls.security_training"),
-        "tables": ("frequency", "size_scaling", "controls", "severity", "notification", "regulatory", "specialty"),
+        "profile": (*_BREACH_FIELDS, "employees", "controls.security_training"),
+        "tables": ("reference_practice", "frequency", "size_scaling", "controls", "severity", "notification",
+                   "regulatory", "litigation", "specialty"),
     },
     S.VENDOR_BREACH: {
-        "profile": ("states", "annual_revenue", "business_associates", "controls.risk_analysis_current"),
-        "tables": ("frequency", "size_scaling", "severity", "notification", "regulatory", "litigation",
-                   "specialty"),
+        "profile": (*_BREACH_FIELDS, "business_associates"),
+        "tables": ("reference_practice", "frequency", "size_scaling", "controls", "severity", "notification",
+                   "regulatory", "litigation", "specialty"),
     },
     S.VENDOR_OUTAGE: {
         "profile": ("annual_revenue", "business_associates"),
@@ -230,11 +235,14 @@ def build_parameters(profile: PracticeProfile, tables: Mapping[str, Any]) -> Sce
         "on_premises_ehr_records_share" if profile.ehr.hosting is Hosting.ON_PREMISES else "cloud_ehr_records_share"]))
 
     # control severity multipliers (<= 1 each)
-    def sev_mult(key: str) -> float:
+    def sev_mult(key: str, scenario: Scenario) -> float:
+        """Severity multiplier on ``key`` for ``scenario``: a tested response plan helps every incident; EDR,
+        MDR/SOC and backups act on the practice's own systems, so only on the IT scenarios."""
         m = 1.0
         for control in (Control.EDR, Control.MDR_SOC, Control.OFFLINE_BACKUPS, Control.BACKUPS_TESTED,
                         Control.INCIDENT_RESPONSE_PLAN):
-            if getattr(c, control.value) and key in ctl[control.value]:
+            applies = control is Control.INCIDENT_RESPONSE_PLAN or scenario in _IT_SCENARIOS
+            if applies and getattr(c, control.value) and key in ctl[control.value]:
                 m *= float(ctl[control.value][key])
         return m
 
@@ -264,19 +272,18 @@ def build_parameters(profile: PracticeProfile, tables: Mapping[str, Any]) -> Sce
     p.ransom_sigma[:] = 1.0
     p.notify[:] = 1.0
 
-    records_mult = sev_mult("records")
     for s in SCENARIOS:
         i = idx[s]
         table = sev["scenarios"][s.value]
         scale = it_scale if s in _IT_SCENARIOS else 1.0
         for part in ("forensics", "legal", "public_relations", "data_restoration", "betterment"):
             if part in table:
-                p.__dict__[part][i] = float(_fig(table[part])) * scale * sev_mult(part)
+                p.__dict__[part][i] = float(_fig(table[part])) * scale * sev_mult(part, s)
         if "records_share" in table:
             share = float(_fig(table["records_share"]))
             if s in _RANSOM_SCENARIOS:
                 share *= hosting_share
-            p.records_median[i] = records * share * records_mult
+            p.records_median[i] = records * share * sev_mult("records", s)
         if "records_median" in table:
             p.records_median[i] = min(records, float(_fig(table["records_median"])))
         if "downtime_hours_median" in table:
@@ -284,9 +291,18 @@ def build_parameters(profile: PracticeProfile, tables: Mapping[str, Any]) -> Sce
             p.downtime_sigma[i] = float(_fig(table["downtime_sigma"]))
         if "ransom_median" in table:
             p.ransom_probability[i] = (float(_fig(table["ransom_payment_probability"]))
-                                       * sev_mult("ransom_payment_probability"))
+                                       * sev_mult("ransom_payment_probability", s))
             p.ransom_median[i] = float(_fig(table["ransom_median"])) * revenue_factor
             p.ransom_sigma[i] = float(_fig(table["ransom_sigma"]))
+
+    # scenarios that expose no patient records carry no records, regulatory or litigation parameters
+    for s in SCENARIOS:
+        table = sev["scenarios"][s.value]
+        if "records_share" not in table and "records_median" not in table:
+            for name in ("records_cap", "notification_unit", "investigation_small", "penalty_probability",
+                         "penalty_median", "penalty_cap", "regulatory_defence", "suit_defence",
+                         "settlement_per_record"):
+                p.__dict__[name][idx[s]] = 0.0
 
     # own-systems downtime: ransomware; contingent: vendor outage
     on_prem = float(_fig(tables["exposure"]["on_premises_ehr_downtime"])) \
@@ -294,7 +310,7 @@ def build_parameters(profile: PracticeProfile, tables: Mapping[str, Any]) -> Sce
     for s in _RANSOM_SCENARIOS:
         i = idx[s]
         p.bi_column[i] = BI_OWN
-        p.downtime_median[i] *= sev_mult("downtime") * on_prem
+        p.downtime_median[i] *= sev_mult("downtime", s) * on_prem
         p.income_per_hour[i] *= float(_fig(inc["lost_share_own_outage"]))
     i = idx[S.VENDOR_OUTAGE]
     p.bi_column[i] = BI_CONTINGENT
