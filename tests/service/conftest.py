@@ -93,3 +93,33 @@ def fresh_store(backend: str, tmp_path: Path) -> Iterator[Store]:
     yield s
     s.dispose()
     drop_database(url, schema)
+
+
+# ---- the API over a store --------------------------------------------------------------------------------
+TEST_SETTINGS = {"job_workers": 1, "sync_trials_max": 5_000, "max_trials": 50_000, "job_stale_seconds": 2.0}
+
+
+@pytest.fixture(scope="session")
+def service(store: Store):  # type: ignore[no-untyped-def]
+    from cyberrx.bootstrap import build
+    from cyberrx.config import Settings
+
+    return build(Settings(database_url=store.url, **TEST_SETTINGS), store=store, migrate=False)
+
+
+@pytest.fixture(scope="session")
+def client(service):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from cyberrx.api import create_app
+
+    with TestClient(create_app(service, manage=True)) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def world(client, service):  # type: ignore[no-untyped-def]
+    """Two tenants, A and B, each with every role and one object of every kind (read-only for tests)."""
+    from tests.service.world import make_tenant
+
+    return make_tenant(client, service.store), make_tenant(client, service.store)

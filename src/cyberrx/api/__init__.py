@@ -1,0 +1,5 @@
+"""The REST API (FastAPI): routers per resource over :mod:`cyberrx.services`; :func:`create_app` builds it."""
+
+from cyberrx.api.app import create_app
+
+__all__ = ["create_app"]

@@ -1,0 +1,47 @@
+"""Request dependencies (``Annotated``): the service, the authenticated caller, a page of a list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from cyberrx.bootstrap import Service
+from cyberrx.services import accounts
+from cyberrx.services.authz import Principal, Unauthenticated
+from cyberrx.services.common import PageRequest
+
+_bearer = HTTPBearer(auto_error=False, description="a session token (POST /auth/login) or an API token")
+SORT_PATTERN = r"^-?[a-z_]{1,40}$"
+
+
+def get_service(request: Request) -> Service:
+    return request.app.state.service  # type: ignore[no-any-return]
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
+
+
+def get_principal(service: ServiceDep,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("a bearer token is required (Authorization: Bearer ...)")
+    return accounts.authenticate(service.store, credentials.credentials)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_page(service: ServiceDep,
+             limit: Annotated[int, Query(ge=1, le=200, description="rows per page")] = 50,
+             offset: Annotated[int, Query(ge=0, le=1_000_000, description="rows to skip")] = 0,
+             sort: Annotated[str, Query(pattern=SORT_PATTERN,
+                                        description="a column, `-` first for descending")] = "-created_at",
+             ) -> PageRequest:
+    return PageRequest(limit=min(limit, service.settings.page_max), offset=offset, sort=sort)
+
+
+PageDep = Annotated[PageRequest, Depends(get_page)]
+
+__all__ = ["PageDep", "PrincipalDep", "ServiceDep", "get_page", "get_principal", "get_service"]

@@ -1,0 +1,258 @@
+"""Request and response bodies of the API. Money is a string of usd with two decimals (``"1250.00"``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+MONEY_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
+ID_PATTERN = r"^[0-9a-f]{32}$"
+
+
+def _no_bool(v: object) -> object:
+    # JSON true/false is not a number: refuse it where an integer is meant
+    if isinstance(v, bool):
+        raise PydanticCustomError("int_type", "a whole number is required, not true/false")
+    return v
+
+
+JsonInt = Annotated[int, BeforeValidator(_no_bool)]
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="a 32-hex-character id")]
+MoneyStr = Annotated[str, Field(pattern=MONEY_PATTERN, description="usd, at most 2 decimals", examples=["1250.00"])]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginIn(_In):
+    email: Annotated[str, Field(min_length=3, max_length=254)]
+    password: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class TokenIn(_In):
+    name: Name
+    expires_in_days: Annotated[JsonInt, Field(ge=1, le=3650, description="days until the token expires")] = 90
+
+
+class TokenOut(BaseModel):
+    id: str
+    kind: str
+    name: str
+    created_at: str
+    expires_at: str
+    revoked: bool
+    token: str | None = Field(default=None, description="the secret: shown in this answer only")
+
+
+class OrganisationIn(_In):
+    kind: Literal["brokerage"]
+    name: Name
+
+
+class OrganisationOut(BaseModel):
+    id: str
+    kind: str
+    name: str
+    carrier_id: str
+    brokerage_id: str | None
+    created_at: str
+
+
+class UserIn(_In):
+    organisation_id: Id
+    email: Annotated[str, Field(min_length=3, max_length=254)]
+    name: Name
+    role: Literal["admin", "underwriter", "broker", "practice_manager", "claims_adjuster"]
+    password: Annotated[str, Field(min_length=12, max_length=1000)]
+
+
+class UserPatch(_In):
+    active: bool
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    name: str
+    role: str
+    organisation_id: str
+    active: bool
+    created_at: str
+
+
+class PracticeIn(_In):
+    profile: dict[str, Any] = Field(description="the practice profile (see examples/*.yaml)")
+    brokerage_id: Id | None = None
+
+
+class ProfileIn(_In):
+    profile: dict[str, Any]
+
+
+class PracticeOut(BaseModel):
+    id: str
+    name: str
+    carrier_id: str
+    brokerage_id: str | None
+    created_at: str
+    version: int
+    profile_version_id: str
+    profile: dict[str, Any]
+
+
+class ProfileVersionOut(BaseModel):
+    id: str
+    practice_id: str
+    version: int
+    profile: dict[str, Any]
+    created_at: str
+    created_by: str
+
+
+class AssessmentIn(_In):
+    trials: Annotated[JsonInt, Field(ge=1_000, le=50_000_000, description="simulated years")] = 200_000
+    seed: Annotated[JsonInt, Field(ge=0, le=2**63 - 1)] | None = None
+    policy: dict[str, Any] | None = Field(default=None, description="policy terms to apply to every incident")
+    profile_version: Annotated[JsonInt, Field(ge=1, le=1_000_000)] | None = None
+
+
+class AssessmentOut(BaseModel):
+    id: str
+    practice_id: str
+    profile_version_id: str
+    profile_version: int | None = None
+    trials: int
+    seed: int
+    policy: dict[str, Any] | None
+    status: str
+    engine_version: str | None
+    reference_version: str | None
+    job_id: str | None
+    created_at: str
+    created_by: str
+    progress: float | None = None
+    result: dict[str, Any] | None = None
+
+
+class JobOut(BaseModel):
+    id: str
+    kind: str
+    subject_id: str
+    status: Literal["queued", "running", "succeeded", "failed"]
+    progress: float = Field(description="fraction done, 0 to 1")
+    attempts: int
+    error: str | None
+    created_at: str
+    heartbeat_at: str | None
+    finished_at: str | None
+
+
+class PolicyIn(_In):
+    practice_id: Id
+    terms: dict[str, Any] = Field(description="policy terms (see examples/policies/*.yaml)")
+
+
+class PolicyOut(BaseModel):
+    id: str
+    policy_number: str
+    practice_id: str
+    terms: dict[str, Any]
+    quote_id: str | None
+    bound_at: str
+    bound_by: str
+
+
+class ClaimIn(_In):
+    policy_id: Id
+    claim: dict[str, Any] = Field(description="the claim (see examples/claims/*.yaml)")
+
+
+class ClaimOut(BaseModel):
+    id: str
+    claim_number: str
+    policy_id: str
+    practice_id: str
+    status: Literal["open", "closed"]
+    allowed: str
+    reserve: str
+    paid: str
+    version: int
+    created_at: str
+    claim: dict[str, Any] | None = None
+    adjudication: dict[str, Any] | None = None
+
+
+class AmountIn(_In):
+    amount: MoneyStr
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class CloseIn(_In):
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class LedgerEntryOut(BaseModel):
+    seq: int
+    kind: str
+    amount: str
+    idempotency_key: str
+    note: str
+    reserve_after: str
+    paid_after: str
+    created_at: str
+    created_by: str
+
+
+class MoneyChangeOut(BaseModel):
+    claim: ClaimOut
+    entry: LedgerEntryOut
+    replayed: bool = Field(description="true when the Idempotency-Key was seen before: nothing new was applied")
+
+
+class IncidentIn(_In):
+    practice_id: Id
+    incident: dict[str, Any] = Field(description="the incident (see examples/incidents/*.yaml)")
+
+
+class IncidentOut(BaseModel):
+    id: str
+    practice_id: str
+    incident: dict[str, Any]
+    obligations: dict[str, Any]
+    created_at: str
+    created_by: str
+
+
+class AuditEventOut(BaseModel):
+    seq: int
+    at: str
+    actor_id: str
+    action: str
+    subject_type: str
+    subject_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    prev_hash: str
+    hash: str
+
+
+class ChainOut(BaseModel):
+    ok: bool
+    events: int
+    first_bad_seq: int | None
+    reason: str | None
+    head: str
+
+
+T = TypeVar("T")
+
+
+class Paged(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int

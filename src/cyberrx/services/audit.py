@@ -1,0 +1,122 @@
+"""The audit trail: every underwriting decision, bind, claim decision, reserve change and payment, append-only and
+hash-chained.
+
+Event ``n`` stores ``prev_hash`` (the hash of event ``n - 1``; 64 zeros for the first) and
+``hash = sha256(prev_hash + body)`` where ``body`` is the canonical JSON (sorted keys, no spaces) of
+``seq, at, carrier_id, actor_id, action, subject_type, subject_id, before, after``. Changing, inserting or deleting
+any event breaks the chain from that event on; :func:`verify` names the first broken ``seq``. Appends are
+serialised (a transaction-scoped advisory lock on PostgreSQL; ``BEGIN IMMEDIATE`` already on SQLite) and are
+made in the same transaction as the change they record, so a change is never without its event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from cyberrx.services.authz import Principal, require
+from cyberrx.services.common import Page, PageRequest, iso, json_safe, paginate, utcnow
+from cyberrx.store import Store
+from cyberrx.store.models import AuditEvent
+
+GENESIS = "0" * 64
+#: key of the PostgreSQL advisory lock that serialises appends to the chain
+AUDIT_LOCK_KEY = 0x43525841  # "CRXA"
+
+
+def _body(seq: int, at: str | None, carrier_id: str, actor_id: str, action: str, subject_type: str,
+          subject_id: str, before: Any, after: Any) -> str:
+    return json.dumps({"seq": seq, "at": at, "carrier_id": carrier_id, "actor_id": actor_id, "action": action,
+                       "subject_type": subject_type, "subject_id": subject_id, "before": before, "after": after},
+                      sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def chain_hash(prev_hash: str, body: str) -> str:
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def record(session: Session, principal: Principal, action: str, subject_type: str, subject_id: str,
+           before: dict[str, Any] | None, after: dict[str, Any] | None) -> AuditEvent:
+    """Append one event in the caller's transaction (call it last in a use case: it serialises appends)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK_KEY})
+    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    at = utcnow()
+    before_j, after_j = json_safe(before), json_safe(after)
+    body = _body(seq, iso(at), principal.carrier_id, principal.user_id, action, subject_type, subject_id,
+                 before_j, after_j)
+    event = AuditEvent(seq=seq, carrier_id=principal.carrier_id, at=at, actor_id=principal.user_id, action=action,
+                       subject_type=subject_type, subject_id=subject_id, before=before_j, after=after_j,
+                       prev_hash=prev, hash=chain_hash(prev, body))
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """``ok`` or the first bad event: its ``seq`` and why."""
+
+    ok: bool
+    events: int
+    first_bad_seq: int | None = None
+    reason: str | None = None
+    head: str = GENESIS
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "events": self.events, "first_bad_seq": self.first_bad_seq, "reason": self.reason,
+                "head": self.head}
+
+
+def verify(store: Store, batch: int = 1000) -> ChainReport:
+    """Walk the whole chain in ``seq`` order and recompute every hash."""
+    prev, expected_seq, count = GENESIS, 1, 0
+    with store.read() as session:
+        last_seq = 0
+        while True:
+            rows = session.execute(select(AuditEvent).where(AuditEvent.seq > last_seq)
+                                   .order_by(AuditEvent.seq).limit(batch)).scalars().all()
+            if not rows:
+                return ChainReport(True, count, head=prev)
+            for e in rows:
+                if e.seq != expected_seq:
+                    return ChainReport(False, count, expected_seq, f"event {expected_seq} is missing")
+                if e.prev_hash != prev:
+                    return ChainReport(False, count, e.seq, "prev_hash does not match the event before it")
+                body = _body(e.seq, iso(e.at), e.carrier_id, e.actor_id, e.action, e.subject_type, e.subject_id,
+                             e.before, e.after)
+                if chain_hash(prev, body) != e.hash:
+                    return ChainReport(False, count, e.seq, "the event's content does not match its hash")
+                prev, expected_seq, count, last_seq = e.hash, e.seq + 1, count + 1, e.seq
+
+
+def event_dict(e: AuditEvent) -> dict[str, Any]:
+    return {"seq": e.seq, "at": iso(e.at), "actor_id": e.actor_id, "action": e.action,
+            "subject_type": e.subject_type, "subject_id": e.subject_id, "before": e.before, "after": e.after,
+            "prev_hash": e.prev_hash, "hash": e.hash}
+
+
+def list_events(store: Store, principal: Principal, page: PageRequest, subject_id: str | None = None,
+                action: str | None = None) -> Page:
+    """The events of the caller's carrier (admins of a carrier only: the chain is the carrier's book)."""
+    require(principal, "audit.read")
+    stmt = select(AuditEvent).where(AuditEvent.carrier_id == principal.carrier_id)
+    if principal.organisation_kind != "carrier":
+        stmt = stmt.where(AuditEvent.actor_id == principal.user_id)
+    if subject_id:
+        stmt = stmt.where(AuditEvent.subject_id == subject_id)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    with store.read() as s:
+        rows, total = paginate(s, stmt, page, {"seq": AuditEvent.seq, "at": AuditEvent.at,
+                                               "created_at": AuditEvent.seq}, AuditEvent.seq)
+        return Page([event_dict(e) for e in rows], total, page.limit, page.offset)
+
+
+__all__ = ["GENESIS", "ChainReport", "chain_hash", "event_dict", "list_events", "record", "verify"]

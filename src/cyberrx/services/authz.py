@@ -1,0 +1,141 @@
+"""Who may do what, and what each caller can see: the one policy table of the service.
+
+Two questions, always asked in this order:
+
+1. **Visibility** (tenancy): a row is visible when it lies in the caller's scope, decided by the kind of the
+   caller's organisation: a carrier's users see the carrier's book (``carrier_id``), a brokerage's users see
+   its own clients (``brokerage_id``), a practice's users see the practice (``practice_id``). Everything
+   else is reported as *not found* (HTTP 404), so another tenant's objects are never confirmed to exist.
+2. **Permission**: :data:`POLICY` maps each action to the roles allowed to do it (HTTP 403 otherwise).
+
+A role belongs to one kind of organisation (:data:`ROLES_BY_KIND`); ``admin`` exists in all three and manages
+the users of its organisation's scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_, select
+
+from cyberrx.errors import CyberRxError, NotFound
+from cyberrx.store.models import Organisation, User
+
+
+class OrgKind(StrEnum):
+    CARRIER = "carrier"
+    BROKERAGE = "brokerage"
+    PRACTICE = "practice"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    UNDERWRITER = "underwriter"
+    BROKER = "broker"
+    PRACTICE_MANAGER = "practice_manager"
+    CLAIMS_ADJUSTER = "claims_adjuster"
+
+
+class Unauthenticated(CyberRxError):
+    """No credentials, or credentials that are unknown, expired or revoked (HTTP 401)."""
+
+
+class Forbidden(CyberRxError):
+    """The caller sees the object but its role may not do this (HTTP 403)."""
+
+
+ROLES_BY_KIND: dict[OrgKind, frozenset[Role]] = {
+    OrgKind.CARRIER: frozenset({Role.ADMIN, Role.UNDERWRITER, Role.CLAIMS_ADJUSTER}),
+    OrgKind.BROKERAGE: frozenset({Role.ADMIN, Role.BROKER}),
+    OrgKind.PRACTICE: frozenset({Role.ADMIN, Role.PRACTICE_MANAGER}),
+}
+
+ALL = frozenset(Role)
+A, U, B, P, C = Role.ADMIN, Role.UNDERWRITER, Role.BROKER, Role.PRACTICE_MANAGER, Role.CLAIMS_ADJUSTER
+
+#: action -> roles allowed (visibility is checked first, by scope)
+POLICY: dict[str, frozenset[Role]] = {
+    "organisation.read": ALL,
+    "organisation.create": frozenset({A}),
+    "user.read": frozenset({A}),
+    "user.create": frozenset({A}),
+    "user.update": frozenset({A}),
+    "token.manage": ALL,
+    "practice.read": ALL,
+    "practice.create": frozenset({A, U, B}),
+    "practice.update": frozenset({A, U, B, P}),
+    "assessment.read": ALL,
+    "assessment.create": frozenset({A, U, B, P}),
+    "job.read": ALL,
+    "policy.read": ALL,
+    "policy.bind": frozenset({U}),
+    "incident.read": ALL,
+    "incident.create": frozenset({A, B, P, C}),
+    "claim.read": ALL,
+    "claim.create": frozenset({C}),
+    "claim.reserve": frozenset({C}),
+    "claim.pay": frozenset({C}),
+    "claim.close": frozenset({C}),
+    "audit.read": frozenset({A}),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller."""
+
+    user_id: str
+    role: Role
+    organisation_id: str
+    organisation_kind: OrgKind
+    carrier_id: str
+
+    @property
+    def brokerage_id(self) -> str | None:
+        return self.organisation_id if self.organisation_kind == OrgKind.BROKERAGE else None
+
+
+def require(principal: Principal, action: str) -> None:
+    """Raise Forbidden unless the caller's role may do ``action``."""
+    if principal.role not in POLICY[action]:
+        raise Forbidden(f"a {principal.role.value} may not do {action}")
+
+
+def scope(principal: Principal, model: Any) -> ColumnElement[bool]:
+    """The rows of ``model`` (a table with carrier/brokerage/practice columns) the caller can see."""
+    kind = principal.organisation_kind
+    if kind == OrgKind.CARRIER:
+        return model.carrier_id == principal.carrier_id
+    if kind == OrgKind.BROKERAGE:
+        return (model.carrier_id == principal.carrier_id) & (model.brokerage_id == principal.organisation_id)
+    if kind == OrgKind.PRACTICE:
+        return (model.carrier_id == principal.carrier_id) & (model.practice_id == principal.organisation_id)
+    return false()  # pragma: no cover
+
+
+def organisation_scope(principal: Principal) -> ColumnElement[bool]:
+    """The organisations the caller can see: the carrier's all; a brokerage itself and its clients; a practice
+    itself."""
+    same_carrier = Organisation.carrier_id == principal.carrier_id
+    kind = principal.organisation_kind
+    if kind == OrgKind.CARRIER:
+        return same_carrier
+    if kind == OrgKind.BROKERAGE:
+        return same_carrier & or_(Organisation.id == principal.organisation_id,
+                                  Organisation.brokerage_id == principal.organisation_id)
+    return same_carrier & (Organisation.id == principal.organisation_id)
+
+
+def user_scope(principal: Principal) -> ColumnElement[bool]:
+    """The users the caller can see: those of the organisations it can see."""
+    return User.organisation_id.in_(select(Organisation.id).where(organisation_scope(principal)))
+
+
+def not_found(what: str, ident: str) -> NotFound:
+    return NotFound(f"{what} {ident} not found")
+
+
+__all__ = ["POLICY", "ROLES_BY_KIND", "Forbidden", "OrgKind", "Principal", "Role", "Unauthenticated",
+           "not_found", "organisation_scope", "require", "scope", "user_scope"]

@@ -1,0 +1,115 @@
+"""The API end to end on one tenant: login, tokens, practices with versioned profiles, assessments (in the request
+and as a job), policies, claims, incidents, pagination and the error shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from tests.service.world import PASSWORD, Tenant, auth, make_tenant, ok, profile, wait_job
+
+
+def test_world_and_assessments(client: TestClient, service: Any) -> None:
+    t: Tenant = make_tenant(client, service.store)
+    uw = t.h("underwriter")
+    a = ok(client.get(f"/assessments/{t.brokered.assessment}", headers=uw))
+    assert a["status"] == "succeeded" and a["trials"] == 1000 and a["seed"] == 7 and a["profile_version"] == 1
+    assert a["result"]["trials"] == 1000 and a["engine_version"] == a["result"]["engine_version"]
+    job = wait_job(client, uw, t.brokered.job)
+    assert job["status"] == "succeeded" and job["progress"] == 1.0 and job["attempts"] == 1
+    queued = ok(client.get(f"/assessments/{job['subject_id']}", headers=uw))
+    assert queued["status"] == "succeeded" and queued["result"]["trials"] == 6000
+
+
+def test_assessment_keeps_its_profile_version_and_is_reproducible(client: TestClient, service: Any) -> None:
+    t = make_tenant(client, service.store)
+    pid, h = t.brokered.practice, t.h("broker")
+    changed = profile("Renamed practice")
+    changed["controls"]["edr"] = True
+    p2 = ok(client.put(f"/practices/{pid}/profile", headers=h, json={"profile": changed}))
+    assert p2["version"] == 2 and p2["name"] == "Renamed practice"
+    first = ok(client.get(f"/assessments/{t.brokered.assessment}", headers=h))
+    assert first["profile_version"] == 1
+    again = ok(client.post(f"/practices/{pid}/assessments", headers=h,
+                           json={"trials": 1000, "seed": 7, "profile_version": 1}), 201)
+    assert again["result"] == first["result"]
+    v1 = ok(client.get(f"/practices/{pid}/versions/1", headers=h))
+    assert v1["profile"]["controls"]["edr"] is False
+    assert [v["version"] for v in ok(client.get(f"/practices/{pid}/versions", headers=h))] == [1, 2]
+
+
+def test_tokens_are_shown_once_revocable_and_only_hashed(client: TestClient, service: Any) -> None:
+    t = make_tenant(client, service.store)
+    made = ok(client.post("/auth/tokens", headers=t.h("broker"), json={"name": "script", "expires_in_days": 1}), 201)
+    secret = made["token"]
+    assert ok(client.get("/auth/me", headers=auth(secret)))["role"] == "broker"
+    listed = ok(client.get("/auth/tokens", headers=t.h("broker")))
+    assert all(x.get("token") is None for x in listed) and made["id"] in {x["id"] for x in listed}
+    ok(client.delete(f"/auth/tokens/{made['id']}", headers=t.h("broker")))
+    r = client.get("/auth/me", headers=auth(secret))
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthenticated"
+    from sqlalchemy import select
+
+    from cyberrx.store.models import Token
+    with service.store.read() as s:
+        hashes = s.execute(select(Token.token_hash)).scalars().all()
+    assert secret not in hashes and all(len(h) == 64 for h in hashes)
+
+
+def test_expired_token_and_wrong_password_are_refused(client: TestClient, service: Any) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from cyberrx.services.common import utcnow
+    from cyberrx.store.models import Token
+
+    t = make_tenant(client, service.store)
+    with service.store.write() as s:
+        s.execute(update(Token).where(Token.id == t.token_ids["broker"]).values(expires_at=utcnow() - timedelta(1)))
+    r = client.get("/auth/me", headers=t.h("broker"))
+    assert r.status_code == 401 and "expired" in r.json()["error"]["message"]
+    r = client.post("/auth/login", json={"email": "nobody@example.org", "password": PASSWORD})
+    assert r.status_code == 401 and r.json()["error"]["code"] == "unauthenticated"
+
+
+def test_lists_paginate_filter_and_sort(client: TestClient, service: Any) -> None:
+    t = make_tenant(client, service.store)
+    h = t.h("underwriter")
+    page = ok(client.get("/practices", headers=h, params={"limit": 1, "sort": "name"}))
+    assert page["total"] == 2 and len(page["items"]) == 1 and page["items"][0]["name"].startswith("Brokered")
+    page2 = ok(client.get("/practices", headers=h, params={"limit": 1, "offset": 1, "sort": "name"}))
+    assert page2["items"][0]["name"].startswith("Direct")
+    only = ok(client.get("/assessments", headers=h, params={"practice_id": t.direct.practice}))
+    assert {a["practice_id"] for a in only["items"]} == {t.direct.practice} and only["total"] == 2
+    r = client.get("/practices", headers=h, params={"sort": "password"})
+    assert r.status_code == 422
+    assert r.json() == {"error": {"code": "invalid_input", "message": r.json()["error"]["message"], "field": "sort"}}
+
+
+def test_errors_have_one_shape(client: TestClient, service: Any) -> None:
+    t = make_tenant(client, service.store)
+    cases = [
+        (client.get("/practices"), 401, "unauthenticated"),
+        (client.get(f"/claims/{'0' * 32}", headers=t.h("claims_adjuster")), 404, "not_found"),
+        (client.post("/practices", headers=t.h("broker"), json={"profile": {"name": "x"}}), 422, "invalid_input"),
+        (client.post("/policies", headers=t.h("broker"),
+                     json={"practice_id": t.brokered.practice, "terms": {}}), 422, "invalid_input"),
+        (client.post(f"/claims/{t.brokered.claim}/payments", headers={**t.h("broker"), "Idempotency-Key": "k"},
+                     json={"amount": "1.00"}), 403, "forbidden"),
+        (client.get("/no-such-route", headers=t.h("broker")), 404, "not_found"),
+    ]
+    for r, status, code in cases:
+        assert r.status_code == status, (r.status_code, r.text)
+        body = r.json()
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "field"}
+        assert body["error"]["code"] == code and body["error"]["message"]
+    bad = client.post("/practices", headers=t.h("broker"), json={"profile": {"name": "x"}}).json()
+    assert bad["error"]["field"].startswith("profile.")
+
+
+def test_incident_stores_its_obligations(client: TestClient, service: Any) -> None:
+    t = make_tenant(client, service.store)
+    inc = ok(client.get(f"/incidents/{t.brokered.incident}", headers=t.h("practice_manager")))
+    assert inc["obligations"]["incident_id"] == "INC-2027-014"
+    assert inc["obligations"]["reportable"] is True and inc["obligations"]["obligations"]
