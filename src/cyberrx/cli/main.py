@@ -57,6 +57,7 @@ def _register() -> None:
     from cyberrx.cli import claim  # noqa: F401
     from cyberrx.cli import breach  # noqa: F401
     from cyberrx.cli import underwriting  # noqa: F401
+    from cyberrx.cli import service  # noqa: F401
     # --- end command modules ---
 
 

@@ -1,0 +1,95 @@
+"""``cyberrx serve``, ``cyberrx db upgrade``, ``cyberrx admin create-user``, ``cyberrx audit verify``: the service's
+commands. Settings come from the environment (``CYBERRX_*``) and the settings file (``CYBERRX_SETTINGS_FILE``)."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from cyberrx.cli.main import app
+
+db_app = typer.Typer(help="The service database.", no_args_is_help=True)
+admin_app = typer.Typer(help="Accounts, from the command line (the operator).", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(admin_app, name="admin")
+app.add_typer(audit_app, name="audit")
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option(None, "--host", help="Address to listen on (default: settings, 127.0.0.1)."),
+    port: int = typer.Option(None, "--port", help="Port (default: settings, 8000)."),
+) -> None:
+    """Serve the REST API (OpenAPI at /docs) with uvicorn; migrates the database first."""
+    import uvicorn
+
+    from cyberrx.config import load_settings
+
+    settings = load_settings()
+    uvicorn.run("cyberrx.api.app:app_from_settings", factory=True, host=host or settings.host,
+                port=port or settings.port, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision.")) -> None:
+    """Bring the database schema up to REVISION (Alembic migrations)."""
+    from cyberrx.bootstrap import build_store
+    from cyberrx.config import load_settings
+
+    store = build_store(load_settings())
+    try:
+        store.upgrade(revision)
+        typer.echo(f"database at revision {store.current_revision()}")
+    finally:
+        store.dispose()
+
+
+@admin_app.command("create-user")
+def create_user(
+    email: str = typer.Option(..., "--email", help="The user's e-mail (their login)."),
+    role: str = typer.Option("admin", "--role", help="admin, underwriter, broker, practice_manager, claims_adjuster."),
+    name: str = typer.Option("", "--name", help="Display name (default: the e-mail)."),
+    organisation: str = typer.Option(None, "--organisation", help="Id of an existing organisation."),
+    new_carrier: str = typer.Option(None, "--new-carrier", help="Create a carrier (a new tenant) with this name."),
+    password: str = typer.Option(..., "--password", prompt=True, hide_input=True, confirmation_prompt=True,
+                                 envvar="CYBERRX_NEW_USER_PASSWORD", help="At least 12 characters."),
+) -> None:
+    """Create a user; with --new-carrier also the carrier it belongs to (the first admin of a tenant)."""
+    from cyberrx.bootstrap import build_store
+    from cyberrx.errors import InvalidInput
+    from cyberrx.services import accounts
+
+    if (organisation is None) == (new_carrier is None):
+        raise InvalidInput("give exactly one of --organisation and --new-carrier", field="organisation")
+    from cyberrx.config import load_settings
+
+    store = build_store(load_settings())
+    try:
+        store.upgrade()
+        org_id = organisation or accounts.create_carrier(store, new_carrier)["id"]
+        user = accounts.create_user_unchecked(store, org_id, email, name or email, role, password)
+        typer.echo(json.dumps({"user_id": user["id"], "organisation_id": org_id, "role": user["role"]}))
+    finally:
+        store.dispose()
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit hash chain; exit 1 and name the first bad event if it was tampered with."""
+    from cyberrx.bootstrap import build_store
+    from cyberrx.config import load_settings
+    from cyberrx.services import audit
+
+    store = build_store(load_settings())
+    try:
+        report = audit.verify(store)
+    finally:
+        store.dispose()
+    if report.ok:
+        typer.echo(f"audit chain intact: {report.events} events, head {report.head}")
+        return
+    typer.echo(f"audit chain BROKEN at event {report.first_bad_seq}: {report.reason} "
+               f"({report.events} events verified before it)", err=True)
+    raise typer.Exit(1)
