@@ -104,16 +104,17 @@ def test_floor_replay_consumes_exactly_the_engines_random_numbers(valley, refere
     assert drawn > 20_000 * params.frequency.sum()
 
 
-def test_accumulator_keeps_block_order_and_sparse_parts(lakeside, reference):
+@pytest.mark.parametrize("name", ["lakeside", "valley"])   # mostly single-event years / mostly several
+def test_accumulator_keeps_block_order_and_sparse_parts(name, request, reference):
     from cyberrx.engine.annual import Accumulator, run_blocks
     from cyberrx.engine.simulate import loss_blocks
 
-    params = build_parameters(lakeside, reference.tables)
+    params = build_parameters(request.getfixturevalue(name), reference.tables)
     plan = loss_blocks(3 * 1000)  # one block
     (r,) = run_blocks(params, 3, plan)
     acc = Accumulator(3000)
     with pytest.raises(ValueError, match="in order"):
-        acc.add(type(r)(5, r.size, r.occupied, r.annual, r.counts, r.sums))
+        acc.add(type(r)(5, r.size, r.occupied, r.year_loss, r.part_values, r.counts, r.sums))
     acc.add(r)
     out = acc.result()
     dense = simulate(params, 3000, seed=3).annual_by_part()

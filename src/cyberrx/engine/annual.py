@@ -24,7 +24,8 @@ from cyberrx.vocab import PARTS, SCENARIOS
 class BlockResult:
     """One block reduced. Trials are local to the block: ``[0, size)`` from ``start``.
 
-    ``occupied`` ``(k,)`` the trials with an event; ``annual`` ``(n_parts, k)`` usd their loss by part;
+    ``occupied`` ``(k,)`` the trials with an event; ``year_loss`` ``(k,)`` usd their loss; ``part_values``
+    the non-zero annual losses of each coverage part (usd);
     ``counts``/``sums`` ``(n_scenarios,)`` events and usd by scenario; with terms, ``insured``/``retained``
     ``(k,)`` usd and ``insured_parts`` ``(n_parts, k)`` usd for the same occupied years.
     """
@@ -32,7 +33,8 @@ class BlockResult:
     start: int
     size: int
     occupied: np.ndarray
-    annual: np.ndarray
+    year_loss: np.ndarray
+    part_values: list[np.ndarray]
     counts: np.ndarray
     sums: np.ndarray
     insured: np.ndarray | None = None
@@ -46,7 +48,7 @@ def run_blocks(params: ScenarioParameters, seed: int, blocks: Sequence[Block],
     out = []
     for blk in blocks:
         draw = draw_block(stream(seed, blk.index), params, 0, blk.size)
-        occupied, annual = draw.annual()
+        occupied, year_loss, part_values = draw.reduce()
         counts, sums = draw.by_scenario()
         insured = retained = insured_parts = None
         if terms is not None:
@@ -55,8 +57,8 @@ def run_blocks(params: ScenarioParameters, seed: int, blocks: Sequence[Block],
             insured_parts = np.ascontiguousarray(result.insured_by_part[occupied].T)
             insured = insured_parts.sum(axis=0)
             retained = result.retained_by_part[occupied].sum(axis=1)
-        out.append(BlockResult(blk.start, blk.size, occupied, annual, counts, sums, insured, retained,
-                               insured_parts))
+        out.append(BlockResult(blk.start, blk.size, occupied, year_loss, part_values, counts, sums, insured,
+                               retained, insured_parts))
     return out
 
 
@@ -116,9 +118,9 @@ class Accumulator:
         self.counts += r.counts
         self.sums += r.sums
         self.years.append(r.start + r.occupied)
-        self.year_loss.append(r.annual.sum(axis=0))
-        for j, row in enumerate(r.annual):
-            self.parts[j].append(row[row > 0])
+        self.year_loss.append(r.year_loss)
+        for j, values in enumerate(r.part_values):
+            self.parts[j].append(values)
         self.with_terms = r.insured is not None
         if r.insured is not None and r.retained is not None and r.insured_parts is not None:
             self.insured.append(r.insured)

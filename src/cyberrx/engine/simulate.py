@@ -202,28 +202,66 @@ class BlockDraw:
         events = EventTable(self.n_trials, trial, scenario, amount, downtime, income, extra, records, when)
         return events.in_time_order() if ordered else events
 
-    def annual(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(occupied, annual)``: the local trials with an event, and their annual loss by part, part-major
-        ``(12, k)`` (each part's values contiguous)."""
+    def reduce(self) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        """``(occupied, year_loss, part_values)``: the local trials with an event (ascending), their ground-up
+        loss ``(k,)`` usd, and for each coverage part the non-zero annual losses (usd, any order).
+
+        For a practice with few events most occupied years hold a single event, whose part losses are the
+        year's: those are copied and only the years with several events are summed; when most years hold
+        several events every event is summed into its year by part.
+        """
+        n_parts = len(PARTS)
         if not self.groups:
-            return np.zeros(0, dtype=np.int64), np.zeros((len(PARTS), 0))
+            return np.zeros(0, dtype=np.int64), np.zeros(0), [np.zeros(0) for _ in range(n_parts)]
         trials = np.concatenate([t for _, t, _ in self.groups])
-        occupied = np.flatnonzero(np.bincount(trials, minlength=self.n_trials))
+        counts = np.bincount(trials, minlength=self.n_trials)
+        occupied = np.flatnonzero(counts)
         k = occupied.shape[0]
-        # the row of each event in ``annual``: its trial's rank among the occupied trials
         row_of = np.empty(self.n_trials, dtype=np.int64)
         row_of[occupied] = np.arange(k)
         rows = row_of[trials]
+        event_total = np.concatenate([g.total() for g, _, _ in self.groups])
+        year_loss = np.bincount(rows, weights=event_total, minlength=k)
         bounds = np.cumsum([0] + [g.n for g, _, _ in self.groups])
-        annual = np.zeros((len(PARTS), k))
-        for j in range(len(PARTS)):
-            having = [(rows[bounds[i]:bounds[i + 1]], g.columns[j]) for i, (g, _, _) in enumerate(self.groups)
-                      if j in g.columns]
-            if having:
-                r = np.concatenate([r for r, _ in having]) if len(having) > 1 else having[0][0]
-                v = np.concatenate([v for _, v in having]) if len(having) > 1 else having[0][1]
-                annual[j] = np.bincount(r, weights=v, minlength=k)
-        return occupied, annual
+        single = counts[trials] == 1
+        if single.mean() < 0.5:
+            # busy practice: most years have several events, sum every event into its year by part
+            part_values = []
+            for j in range(n_parts):
+                having = [(rows[bounds[i]:bounds[i + 1]], g.columns[j]) for i, (g, _, _) in enumerate(self.groups)
+                          if j in g.columns]
+                if not having:
+                    part_values.append(np.zeros(0))
+                    continue
+                values = np.bincount(np.concatenate([r for r, _ in having]),
+                                     weights=np.concatenate([v for _, v in having]), minlength=k)
+                part_values.append(values[values > 0])
+            return occupied, year_loss, part_values
+        # the rank of each multi-event year among the multi-event years, for each event in one
+        several_year = counts[occupied] > 1
+        n_multi = int(several_year.sum())
+        compact = (np.cumsum(several_year) - 1)[rows]
+        several = ~single
+        part_values = []
+        for j in range(n_parts):
+            alone, multi_rows, multi_values = [], [], []
+            for i, (g, _, _) in enumerate(self.groups):
+                column = g.columns.get(j)
+                if column is None:
+                    continue
+                sl = slice(bounds[i], bounds[i + 1])
+                alone.append(column[single[sl]])
+                if n_multi:
+                    shared = several[sl]
+                    multi_rows.append(compact[sl][shared])
+                    multi_values.append(column[shared])
+            pieces = alone
+            if multi_rows:
+                pieces = [*alone, np.bincount(np.concatenate(multi_rows), weights=np.concatenate(multi_values),
+                                              minlength=n_multi)]
+            values = np.concatenate(pieces) if pieces else np.zeros(0)
+            part_values.append(values[values > 0])
+        return occupied, year_loss, part_values
 
     def by_scenario(self) -> tuple[np.ndarray, np.ndarray]:
         """Event counts and summed cost per scenario, ``(n_scenarios,)`` each."""
