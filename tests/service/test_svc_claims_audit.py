@@ -1,0 +1,120 @@
+"""Claims money: Idempotency-Key, ETag/If-Match, the allowed amount as a ceiling; the audit hash chain and
+``cyberrx audit verify`` finding the tampered event."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, update
+from tests.service.world import Tenant, claim_doc, make_tenant, ok, policy_terms
+from typer.testing import CliRunner
+
+from cyberrx.services import audit
+from cyberrx.store.models import AuditEvent
+
+# adjudication of examples/claims/lakeside-ransomware.yaml on examples/policies/lakeside-primary.yaml, hand-worked in
+# tests/claims/test_adjudicate_examples.py: 35,000 + 150,000 + 55,300 + 21,000
+ALLOWED = "261300.00"
+
+
+def _money(client: TestClient, t: Tenant, claim: str, what: str, amount: str | None, key: str,
+           if_match: str | None = None) -> Any:
+    headers = {**t.h("claims_adjuster"), "Idempotency-Key": key}
+    if if_match is not None:
+        headers["If-Match"] = if_match
+    body = {"amount": amount} if amount is not None else {}
+    return client.post(f"/claims/{claim}/{what}", headers=headers, json=body)
+
+
+def test_claim_is_adjudicated_and_payments_are_idempotent_and_capped(client: TestClient,
+                                                                     world: tuple[Tenant, Tenant]) -> None:
+    t, _ = world
+    c = ok(client.get(f"/claims/{t.direct.claim}", headers=t.h("claims_adjuster")))
+    assert c["allowed"] == ALLOWED and c["reserve"] == ALLOWED and c["paid"] == "0.00"
+    assert c["adjudication"]["status"] == "partially_paid"
+    r1 = _money(client, t, t.direct.claim, "payments", "1000.10", "pay-1")
+    assert r1.status_code == 201 and r1.json()["claim"]["paid"] == "1000.10" and r1.headers["ETag"] == '"2"'
+    again = _money(client, t, t.direct.claim, "payments", "1000.10", "pay-1")
+    assert again.status_code == 200 and again.json()["replayed"] is True
+    assert again.json()["entry"] == r1.json()["entry"] and again.json()["claim"]["paid"] == "1000.10"
+    other = _money(client, t, t.direct.claim, "payments", "5.00", "pay-1")
+    assert other.status_code == 409 and "Idempotency-Key" in other.json()["error"]["message"]
+    stale = _money(client, t, t.direct.claim, "payments", "1.00", "pay-2", if_match='"1"')
+    assert stale.status_code == 412 and stale.json()["error"]["code"] == "precondition_failed"
+    fresh = _money(client, t, t.direct.claim, "payments", "1.00", "pay-3", if_match='"2"')
+    assert fresh.status_code == 201 and fresh.headers["ETag"] == '"3"'
+    over = _money(client, t, t.direct.claim, "payments", ALLOWED, "pay-4")
+    assert over.status_code == 409 and "above" in over.json()["error"]["message"]
+    reserve = _money(client, t, t.direct.claim, "reserve", "100.00", "res-1")
+    assert reserve.status_code == 201 and reserve.json()["claim"]["reserve"] == "100.00"
+    closed = _money(client, t, t.direct.claim, "close", None, "close-1")
+    assert closed.json()["claim"]["status"] == "closed" and closed.json()["claim"]["reserve"] == "0.00"
+    after = _money(client, t, t.direct.claim, "payments", "1.00", "pay-5")
+    assert after.status_code == 409 and "closed" in after.json()["error"]["message"]
+    ledger = ok(client.get(f"/claims/{t.direct.claim}/ledger", headers=t.h("underwriter")))
+    assert [(e["kind"], e["amount"]) for e in ledger] == [
+        ("opened", ALLOWED), ("payment", "1000.10"), ("payment", "1.00"), ("reserve", "100.00"), ("closed", "100.00")]
+    assert Decimal(ledger[-1]["paid_after"]) == Decimal("1001.10")
+
+
+def test_audit_chain_records_decisions_and_finds_tampering(client: TestClient, service: Any, fresh_store: Any,
+                                                           monkeypatch: Any) -> None:
+    from tests.service.world import profile
+
+    from cyberrx.services import accounts, claims_service, policies, practices
+    from cyberrx.services.authz import OrgKind, Principal, Role
+
+    store = fresh_store
+    carrier = accounts.create_carrier(store, "Audit Mutual")
+    uw = Principal("u" * 32, Role.UNDERWRITER, carrier["id"], OrgKind.CARRIER, carrier["id"])
+    adj = Principal("a" * 32, Role.CLAIMS_ADJUSTER, carrier["id"], OrgKind.CARRIER, carrier["id"])
+    practice = practices.create(store, uw, profile())
+    pol = policies.bind(store, uw, practice["id"], policy_terms("CRX-AUDIT-1"))
+    claim = claims_service.open_claim(store, adj, pol["id"], claim_doc("CRX-AUDIT-1"))
+    from cyberrx.claims import EntryKind
+    claims_service.change(store, adj, claim["id"], EntryKind.PAYMENT, Decimal("10.00"), "k1")
+    claims_service.change(store, adj, claim["id"], EntryKind.RESERVE, Decimal("5.00"), "k2")
+    claims_service.change(store, adj, claim["id"], EntryKind.PAYMENT, Decimal("10.00"), "k1")  # replay: no event
+    report = audit.verify(store)
+    assert report.ok and report.events == 4
+    with store.read() as s:
+        events = s.query(AuditEvent).order_by(AuditEvent.seq).all()
+    assert [e.action for e in events] == ["policy.bind", "claim.decision", "claim.pay", "claim.reserve"]
+    assert events[2].before["paid"] == "0.00" and events[2].after["paid"] == "10.00"
+    assert events[2].actor_id == adj.user_id and events[1].prev_hash == events[0].hash
+
+    # the CLI on the same database
+    url = store.url if store.schema is None else None
+    if url is not None:
+        monkeypatch.setenv("CYBERRX_DATABASE_URL", url)
+        monkeypatch.delenv("CYBERRX_SETTINGS_FILE", raising=False)
+        from cyberrx.cli.main import app
+        assert CliRunner().invoke(app, ["audit", "verify"]).exit_code == 0
+
+    # tamper: a payment's amount rewritten -> the chain breaks at that event
+    with store.write() as s:
+        s.execute(update(AuditEvent).where(AuditEvent.seq == 3).values(after={**events[2].after, "paid": "1.00"}))
+    bad = audit.verify(store)
+    assert (bad.ok, bad.first_bad_seq, bad.events) == (False, 3, 2)
+    assert "content" in (bad.reason or "")
+    if url is not None:
+        result = CliRunner().invoke(app, ["audit", "verify"])
+        assert result.exit_code == 1 and "event 3" in result.output
+    # restore it, then delete an event: the gap is found
+    with store.write() as s:
+        s.execute(update(AuditEvent).where(AuditEvent.seq == 3).values(after=events[2].after))
+    assert audit.verify(store).ok
+    with store.write() as s:
+        s.execute(delete(AuditEvent).where(AuditEvent.seq == 2))
+    gone = audit.verify(store)
+    assert (gone.ok, gone.first_bad_seq) == (False, 2)
+
+
+def test_practice_sees_its_claim_but_cannot_touch_the_money(client: TestClient, service: Any) -> None:
+    t = make_tenant(client, service.store)
+    assert ok(client.get(f"/claims/{t.brokered.claim}", headers=t.h("practice_manager")))["paid"] == "0.00"
+    r = client.post(f"/claims/{t.brokered.claim}/payments",
+                    headers={**t.h("practice_manager"), "Idempotency-Key": "x"}, json={"amount": "1.00"})
+    assert r.status_code == 403
