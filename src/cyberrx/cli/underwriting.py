@@ -118,17 +118,18 @@ def improve_cmd(
     out.print(f"[bold]{data['practice']}[/] — expected incident cost {_usd(cur['expected_annual_loss'])} a year; "
               f"1-in-100 year {_usd(cur['p99'])}; premium {_usd(cur['premium'])} at "
               f"{_usd(data['standard_option']['limit'])} / {_usd(data['standard_option']['retention'])}")
-    table = Table(title="Controls to add, best first (usd)")
-    for name in ("#", "control", "cost/yr", "loss avoided/yr", "1-in-100 drop", "premium drop", "payback (months)",
-                 "HICP practice", "insurers require"):
-        table.add_column(name, justify="left" if name in ("control", "HICP practice") else "right")
+    table = Table(title="Controls to add, best first (usd per year; 1-in-100 drop in usd)")
+    for name in ("#", "control", "cost/yr", "loss avoided", "1-in-100 drop", "premium drop", "payback months",
+                 "HICP", "insurers require"):
+        table.add_column(name, justify="left" if name == "control" else "right", no_wrap=name == "control")
     for i, r in enumerate(data["recommendations"], 1):
         payback = "-" if r["payback_months"] is None else f"{r['payback_months']:.1f}"
         table.add_row(str(i), r["control"], _usd(r["annual_cost"]), _usd(r["loss_reduction_mean"]),
                       _usd(r["loss_reduction_p99"]), _usd(r["premium_reduction"]), payback,
-                      f"{r['hicp_practice']['practice']}. {r['hicp_practice']['name']}",
-                      "yes" if r["insurer_baseline"] else "no")
+                      str(r["hicp_practice"]["practice"]), "yes" if r["insurer_baseline"] else "no")
     out.print(table)
+    practices = sorted({(r["hicp_practice"]["practice"], r["hicp_practice"]["name"]) for r in data["recommendations"]})
+    out.print("HICP (405(d)) practices: " + "; ".join(f"{n} {name}" for n, name in practices), highlight=False)
     best = data["best_set"]
     if best:
         out.print(f"Best set within {_usd(data['budget'])} a year: [bold]{', '.join(best['controls'])}[/] — costs "

@@ -1,0 +1,143 @@
+"""Control ROI: MFA's return for a practice without it (and why, from the reference figures), costs worked by
+hand, non-negative reductions, the ranking, payback, and the best set under a budget with interactions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cyberrx.domain import PracticeProfile, load_model
+from cyberrx.engine.analytic import expected_annual_loss, expected_event_cost
+from cyberrx.engine.scenarios import build_parameters
+from cyberrx.reference import load_loss_model
+from cyberrx.services.quote import improve
+from cyberrx.underwriting import Segment, load_control_costs
+from cyberrx.underwriting.roi import candidates, with_controls
+from cyberrx.vocab import SCENARIOS, Control, Scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+TRIALS = 10_000
+IT = (Scenario.RANSOMWARE, Scenario.RANSOMWARE_EXFILTRATION, Scenario.NETWORK_INTRUSION)
+
+
+def profile(name: str) -> PracticeProfile:
+    return load_model(PracticeProfile, ROOT / "examples" / name)
+
+
+@pytest.fixture(scope="module")
+def no_mfa_plan():
+    return improve(profile("underwriting/clinic-no-mfa.yaml"), trials=TRIALS)
+
+
+def by_control(plan) -> dict[str, dict]:
+    return {r["control"]: r for r in plan["recommendations"]}
+
+
+def test_mfa_on_remote_access_is_large_and_near_first_and_the_figures_say_why(no_mfa_plan):
+    """Bayou Family Clinic: Lakeside's shape (4 providers, 18 staff, 25 endpoints, VPN, patches in 30 days) with
+    no MFA anywhere.
+
+    loss_model.yaml controls.mfa_remote_access: frequency x 0.714 (= 1/1.4, Marsh McLennan 2023: comprehensive
+    MFA makes an incident 1.4 times less likely, S) on ransomware, ransomware with exfiltration and network
+    intrusion, which together are most of this practice's expected loss. control_costs.yaml: $3 per employee per
+    month (PropertyCasualty360 2021, S) -> 18 x 3 x 12 = $648 a year. The only control that beats it is patching
+    within 7 days: the same three scenarios fall from x 0.85 (30 days) to x 0.5 (Marsh 2023: relative likelihood
+    2.0, S) -- a 41% cut against MFA's 29% -- for 25 endpoints x $3 x 12 = $900.
+    """
+    ref = load_loss_model()
+    clinic = profile("underwriting/clinic-no-mfa.yaml")
+    params = build_parameters(clinic, ref.tables)
+    per_event = expected_event_cost(params).sum(axis=1)
+    it_loss = sum(params.frequency[SCENARIOS.index(s)] * per_event[SCENARIOS.index(s)] for s in IT)
+    total = expected_annual_loss(params)
+    assert it_loss / total > 0.6                                   # most of the expected loss is in IT scenarios
+
+    recs = by_control(no_mfa_plan)
+    mfa = recs["mfa_remote_access"]
+    assert mfa["annual_cost"] == 648
+    assert mfa["loss_reduction_mean"] == pytest.approx((1 - 0.714) * it_loss, abs=0.01)   # to the cent
+    assert mfa["loss_reduction_mean"] > 4 * mfa["annual_cost"]     # large: more than four times its cost
+    assert mfa["payback_months"] < 3
+    assert mfa["insurer_baseline"] is True
+    assert mfa["hicp_practice"] == {"practice": 3, "name": "Identity and Access Management",
+                                    "sub_practice": "3.M.D MFA for remote access"}
+    assert mfa["premium_reduction"] > 0 and mfa["loss_reduction_p99"] > 0
+
+    order = [r["control"] for r in no_mfa_plan["recommendations"]]
+    assert order.index("mfa_remote_access") <= 1                    # first or second
+    patch = recs["patch_critical_days"]
+    assert patch["loss_reduction_mean"] == pytest.approx((1 - 0.5 / 0.85) * it_loss, abs=0.01)
+    assert patch["annual_cost"] == 900
+    if order[0] != "mfa_remote_access":
+        assert order[0] == "patch_critical_days"
+    # MFA on email is the other half of MFA: BEC x 0.3 (loss model), worth more than its $648
+    assert recs["mfa_email"]["net_benefit"] > 0 and order.index("mfa_email") <= 4
+
+
+def test_mfa_ranks_in_the_top_three_for_the_exposed_rdp_clinic():
+    plan = improve(profile("exposed-rdp-clinic.yaml"), trials=TRIALS)
+    order = [r["control"] for r in plan["recommendations"]]
+    assert order.index("mfa_remote_access") <= 2
+
+
+def test_reductions_are_never_negative_and_the_ranking_is_by_net_benefit(no_mfa_plan):
+    recs = no_mfa_plan["recommendations"]
+    for r in recs:
+        for key in ("loss_reduction_mean", "loss_reduction_p99", "premium_reduction", "technical_premium_reduction"):
+            assert r[key] >= 0, (r["control"], key)
+        assert r["net_benefit"] == pytest.approx(r["loss_reduction_mean"] - r["annual_cost"], abs=0.01)
+        if r["loss_reduction_mean"] > 0:
+            assert r["payback_months"] == pytest.approx(12 * r["annual_cost"] / r["loss_reduction_mean"], abs=0.05)
+    nets = [r["net_benefit"] for r in recs]
+    assert nets == sorted(nets, reverse=True)
+
+
+def test_candidates_are_the_missing_or_weak_controls():
+    solo = profile("solo-therapy-office.yaml")     # no remote access, MFA on email, no training, 30-day patching
+    found = candidates(solo)
+    assert Control.MFA_REMOTE_ACCESS not in found and Control.MFA_EMAIL not in found
+    assert Control.SECURITY_TRAINING in found and Control.PATCH_CRITICAL_DAYS in found
+    lakeside = profile("lakeside-family-medicine.yaml")   # annual training is weak: phishing simulation is better
+    assert Control.SECURITY_TRAINING in candidates(lakeside)
+
+
+def test_annual_costs_worked_by_hand():
+    costs = load_control_costs()
+    clinic = profile("exposed-rdp-clinic.yaml")        # 24 employees, 30 endpoints
+    assert costs.annual_cost(Control.MFA_EMAIL, clinic) == 24 * 3 * 12                  # 864
+    assert costs.annual_cost(Control.EDR, clinic) == 30 * 6 * 12                         # 2,160
+    assert costs.annual_cost(Control.MDR_SOC, clinic) == 6000                            # 4,320 -> the minimum
+    assert costs.annual_cost(Control.OFFLINE_BACKUPS, clinic) == 1200 + 30 * 2 * 12      # 1,920
+    assert costs.annual_cost(Control.INCIDENT_RESPONSE_PLAN, clinic) == 2500 + 24 * 12   # 2,788
+    assert costs.default_budget(clinic) == 0.0025 * 3_100_000                            # 7,750
+    assert costs.insurer_baseline(Control.EDR, Segment.SMALL_PRACTICE)[0] is False
+    assert costs.insurer_baseline(Control.EDR, Segment.LARGE_GROUP)[0] is True
+    assert costs.hicp(Control.MFA_EMAIL)["name"] == "Email Protection Systems"
+
+
+def test_best_set_respects_the_budget_and_counts_interactions():
+    clinic = profile("underwriting/clinic-no-mfa.yaml")
+    plan = improve(clinic, budget=2_000, trials=TRIALS)
+    best = plan["best_set"]
+    assert 1 <= len(best["controls"]) <= 3 and best["annual_cost"] <= 2_000
+    singles = by_control(plan)
+    affordable = [r for r in singles.values() if r["annual_cost"] <= 2_000]
+    assert best["net_benefit"] >= max(r["net_benefit"] for r in affordable) - 0.01
+    # patching and MFA on remote access act on the same scenarios: together they avoid less than the sum
+    ref = load_loss_model()
+    both = with_controls(clinic, [Control.PATCH_CRITICAL_DAYS, Control.MFA_REMOTE_ACCESS])
+    together = expected_annual_loss(build_parameters(clinic, ref.tables)) - \
+        expected_annual_loss(build_parameters(both, ref.tables))
+    apart = singles["patch_critical_days"]["loss_reduction_mean"] + singles["mfa_remote_access"]["loss_reduction_mean"]
+    assert together < apart
+    # no budget, no set
+    assert improve(clinic, budget=0, trials=TRIALS)["best_set"] is None
+
+
+def test_a_large_group_is_told_edr_and_mdr_are_insurer_baseline():
+    group = profile("underwriting/large-group-no-edr.yaml")
+    recs = by_control(improve(group, trials=TRIALS))
+    assert recs["edr"]["insurer_baseline"] is True and recs["mdr_soc"]["insurer_baseline"] is True
+    # the 15% surcharge (LARGE-NO-EDR) and the +0.05 schedule debit go with EDR in place
+    assert recs["edr"]["premium_reduction"] > 0
