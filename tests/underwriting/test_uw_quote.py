@@ -164,3 +164,37 @@ def test_quote_is_reproducible_and_depends_on_the_seed():
     assert a.to_dict() == b.to_dict()
     assert a.options[0].technical != c.options[0].technical
     assert a.options[0].premium == c.options[0].premium          # the manual premium has no randomness
+
+
+def _form(p: PracticeProfile, limit: float, retention: float = 10_000) -> dict:
+    from cyberrx.underwriting import load_rules, pricing_form
+
+    segment = load_rules().segments.classify(p)[0]
+    return pricing_form(p, segment, limit, retention, load_manual().tables["policy_form"], START)
+
+
+def test_form_differs_by_segment_vendor_reliance_and_states():
+    lakeside = profile("lakeside-family-medicine.yaml")
+    small = _form(lakeside, 2_000_000)["coverages"]
+    group = _form(profile("valley-multispecialty-group.yaml"), 2_000_000)["coverages"]
+    # financial crime: higher funds-transfer fraud sublimit for large groups (calibration: $100K-250K typical)
+    assert (small["social_engineering"]["limit"], group["social_engineering"]["limit"]) == (100_000, 250_000)
+    # system security: ransom half the limit for a small practice, full for a group; BI periods of restoration
+    assert (small["extortion"]["limit"], group["extortion"]["limit"]) == (1_000_000, 2_000_000)
+    assert (small["business_interruption"]["max_period_days"], group["business_interruption"]["max_period_days"]) \
+        == (120, 180)
+    # vendor risk: contingent BI for a practice relying on a hosted EHR or a critical vendor, not for one that
+    # runs its own EHR with no critical vendor
+    assert small["contingent_bi"] == {"limit": 100_000, "waiting_period_hours": 12, "max_period_days": 60}
+    self_hosted = lakeside.model_copy(update={"ehr": lakeside.ehr.model_copy(update={"hosting": "on_premises"}),
+                                              "business_associates": []})
+    assert "contingent_bi" not in _form(self_hosted, 2_000_000)["coverages"]
+    # regulatory: half the limit for a small practice in 2 states, the full limit once patients live in 3 or more
+    # (simultaneous OCR and state attorney-general proceedings)
+    assert small["regulatory"]["limit"] == 1_000_000
+    three = lakeside.model_copy(update={"states": {"LA": 9000, "MS": 3000, "TX": 400}})
+    assert _form(three, 2_000_000)["coverages"]["regulatory"]["limit"] == 2_000_000
+    # no sublimit above the aggregate: at $250K the group's $1M contingent BI and $250K PR are cut to $250K
+    low = _form(profile("valley-multispecialty-group.yaml"), 250_000)["coverages"]
+    assert max(c["limit"] for c in low.values()) == 250_000
+    assert low["contingent_bi"]["limit"] == 250_000

@@ -141,3 +141,17 @@ def test_a_large_group_is_told_edr_and_mdr_are_insurer_baseline():
     assert recs["edr"]["insurer_baseline"] is True and recs["mdr_soc"]["insurer_baseline"] is True
     # the 15% surcharge (LARGE-NO-EDR) and the +0.05 schedule debit go with EDR in place
     assert recs["edr"]["premium_reduction"] > 0
+
+
+def test_a_practice_with_every_control_has_nothing_to_add():
+    from cyberrx.domain import Controls
+    from cyberrx.vocab import Training
+
+    lakeside = profile("lakeside-family-medicine.yaml")
+    best = lakeside.with_controls(Controls(
+        mfa_email=True, mfa_remote_access=True, mfa_privileged=True, edr=True, mdr_soc=True, offline_backups=True,
+        backups_tested=True, encryption_at_rest=True, email_filtering=True,
+        security_training=Training.PHISHING_SIMULATION, patch_critical_days=7, incident_response_plan=True,
+        funds_transfer_verification=True, risk_analysis_current=True))
+    plan = improve(best, trials=2_000)
+    assert plan["recommendations"] == [] and plan["best_set"] is None

@@ -197,3 +197,56 @@ def test_duplicate_ids_and_bad_segments_block_are_refused():
     data = raw()
     data["segments"]["large_group"]["beds"] = {"value": 50, "source": "s"}
     _refused(data, "segments.large_group.beds: unknown measure")
+
+
+# ---- a surcharge can never start to apply when a control is added -------------------------------------------
+@pytest.mark.parametrize("when", [
+    {"control_present": "edr"},
+    {"not": {"control_missing": "edr"}},
+    {"all": [{"field": "records", "gt": 10}, {"any": [{"control_present": "mdr_soc"}]}]},
+    {"field": "patch_critical_days", "lte": 7},
+    {"not": {"field": "patch_critical_days", "gt": 30}},
+    {"field": "security_training", "equals": "phishing_simulation"},
+    {"field": "security_training", "in": ["none", "phishing_simulation"]},
+])
+def test_a_surcharge_that_a_control_could_trigger_is_refused(when):
+    data = raw()
+    data["rules"].append({"id": "X-SURCHARGE", "when": when, "outcome": "surcharge", "rate": 0.1,
+                          "message": "m", "source": "s"})
+    _refused(data, "rule X-SURCHARGE: a surcharge must not start to apply when a control is added")
+
+
+@pytest.mark.parametrize("when", [
+    {"not": {"control_present": "edr"}},
+    {"field": "patch_critical_days", "gte": 60},
+    {"field": "security_training", "in": ["none", "annual"]},
+    {"field": "security_training", "not_equals": "phishing_simulation"},
+    {"not": {"field": "security_training", "equals": "phishing_simulation"}},
+])
+def test_a_surcharge_on_a_missing_or_weak_control_is_accepted(when):
+    data = raw()
+    data["rules"].append({"id": "OK-SURCHARGE", "when": when, "outcome": "surcharge", "rate": 0.1,
+                          "message": "m", "source": "s"})
+    assert parse_rules(data).rules[-1].id == "OK-SURCHARGE"
+
+
+def test_an_edited_rule_file_is_used_and_a_broken_one_refused_by_the_cli(tmp_path):
+    import yaml
+    from typer.testing import CliRunner
+
+    from cyberrx.cli.main import app
+
+    data = raw()
+    data["rules"] = [r for r in data["rules"] if r["id"] != "RDP-NO-MFA"]   # the underwriter drops the decline
+    edited = tmp_path / "rules.yaml"
+    edited.write_text(yaml.safe_dump(data))
+    args = ["quote", str(ROOT / "examples" / "exposed-rdp-clinic.yaml"), "--limits", "1000000", "--retentions",
+            "10000", "--trials", "2000", "--json"]
+    res = CliRunner().invoke(app, [*args, "--rules", str(edited)])
+    assert res.exit_code == 0, res.output
+    assert '"decision": "refer"' in res.stdout          # still referred (no MFA anywhere, slow patching)
+    data["rules"][0]["outcome"] = "deny"
+    edited.write_text(yaml.safe_dump(data))
+    res = CliRunner().invoke(app, [*args, "--rules", str(edited)])
+    assert res.exit_code == 2
+    assert f"error: {edited}: rule RDP-EXPOSED: unknown outcome 'deny'" in res.output

@@ -14,7 +14,7 @@ from cyberrx.cli.main import app
 from cyberrx.domain import PracticeProfile, load_model
 from cyberrx.errors import InvalidInput
 from cyberrx.reports.jsonout import to_json
-from cyberrx.services.quote import estimates, improve, quote, write_terms
+from cyberrx.services.quote import estimates, improve, quote, rules_from, write_terms
 from cyberrx.underwriting import DEFAULT_LIMITS, DEFAULT_RETENTIONS
 
 
@@ -60,11 +60,12 @@ def quote_cmd(
                                                                     "default today."),
     trials: int | None = typer.Option(None, "--trials", "-n", help="Simulated years (default: the rate manual's)."),
     seed: int | None = typer.Option(None, "--seed", help="Random seed (default: the rate manual's)."),
+    rules: Path | None = typer.Option(None, "--rules", help="An edited underwriting rule file (default: shipped)."),
 ) -> None:
     """Quote options for a practice: premium, technical price, decision, reasons and subjectivities."""
     practice = load_model(PracticeProfile, profile)
     result = quote(practice, limits=_amounts(limits, "--limits"), retentions=_amounts(retentions, "--retentions"),
-                   trials=trials, seed=seed, effective=_day(effective))
+                   trials=trials, seed=seed, effective=_day(effective), rules=rules_from(rules))
     written = write_terms(result, terms_out) if terms_out is not None else []
     data = result.to_dict()
     if json_out:
@@ -106,10 +107,11 @@ def improve_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
     trials: int | None = typer.Option(None, "--trials", "-n", help="Simulated years for the p99 figures."),
     seed: int | None = typer.Option(None, "--seed", help="Random seed."),
+    rules: Path | None = typer.Option(None, "--rules", help="An edited underwriting rule file (default: shipped)."),
 ) -> None:
     """Which security control buys the most: cost, loss and premium reductions, payback, best set for a budget."""
     practice = load_model(PracticeProfile, profile)
-    data = improve(practice, budget=budget, trials=trials, seed=seed)
+    data = improve(practice, budget=budget, trials=trials, seed=seed, rules=rules_from(rules))
     if json_out:
         typer.echo(to_json(data))
         return

@@ -31,6 +31,12 @@ from cyberrx.underwriting import (
     load_rules,
     market_estimates,
 )
+from cyberrx.underwriting.rules import load_rules_file
+
+
+def rules_from(path: Path | None) -> RuleSet:
+    """The rule set in ``path`` (an underwriter's edited copy), or the shipped one."""
+    return load_rules() if path is None else load_rules_file(path)
 
 
 def _check_run(trials: int | None, seed: int | None) -> None:
@@ -85,4 +91,4 @@ def estimates(*, specialty: str | None = None, rules: RuleSet | None = None,
     return market_estimates(manual or load_manual(), rules or load_rules(), specialty)
 
 
-__all__ = ["estimates", "improve", "quote", "write_terms"]
+__all__ = ["estimates", "improve", "quote", "rules_from", "write_terms"]

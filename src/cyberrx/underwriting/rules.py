@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from cyberrx.domain.parsing import read_document
 from cyberrx.domain.profile import PracticeProfile
 from cyberrx.errors import RuleFileError
 from cyberrx.reference import check_sources, read_data_file
@@ -323,7 +325,42 @@ def parse_rule(node: Any, index: int, file: str) -> Rule:
     if not str(node["source"]).strip():
         raise RuleFileError(f"{where}: source must say why the rule exists")
     when = parse_condition(node["when"], where)
+    if outcome == "surcharge":
+        _check_never_rises_with_a_control(when, where)
     return Rule(rid, segment, when, outcome, message.strip(), str(node["source"]), _params(node, outcome, where))
+
+
+#: security-training levels, weakest first (Controls.improved moves up this order)
+_TRAINING_ORDER = tuple(t.value for t in Training)
+
+
+def _check_never_rises_with_a_control(cond: Condition, where: str, negated: bool = False) -> None:
+    """A surcharge's condition must never turn true when a control is added (so adding a control never raises
+    the premium): ``control_missing`` and slow patching may raise it, ``control_present`` only under ``not``."""
+    bad = f"{where}: a surcharge must not start to apply when a control is added"
+    if isinstance(cond, AllOf | AnyOf):
+        for part in cond.parts:
+            _check_never_rises_with_a_control(part, where, negated)
+    elif isinstance(cond, Not):
+        _check_never_rises_with_a_control(cond.inner, where, not negated)
+    elif isinstance(cond, ControlIs):
+        if cond.present != negated:
+            raise RuleFileError(f"{bad} ({'not ' if negated else ''}{cond.describe()}); "
+                                "write the condition on the control being missing")
+    elif isinstance(cond, FieldTest) and cond.name == "patch_critical_days":
+        rising = cond.op in ("gt", "gte") if not negated else cond.op in ("lt", "lte")
+        if not rising:
+            raise RuleFileError(f"{bad} ({cond.describe()}); use patch_critical_days gt/gte N")
+    elif isinstance(cond, FieldTest) and cond.name == "security_training":
+        values = cond.value if cond.op == "in" else (cond.value,)
+        if cond.op == "not_equals":
+            values = tuple(v for v in _TRAINING_ORDER if v != cond.value)
+        levels = sorted(_TRAINING_ORDER.index(v) for v in values)
+        # the set of levels the condition holds on must be the weakest levels (it holds on none once improved)
+        weakest = levels == list(range(len(levels)))
+        strongest = levels == list(range(len(_TRAINING_ORDER) - len(levels), len(_TRAINING_ORDER)))
+        if (weakest if not negated else strongest) is False:
+            raise RuleFileError(f"{bad} ({cond.describe()}); name the weakest training levels")
 
 
 def parse_rules(data: Mapping[str, Any], file: str = "underwriting_rules.yaml") -> RuleSet:
@@ -350,5 +387,12 @@ def load_rules(name: str = "underwriting_rules.yaml") -> RuleSet:
     return parse_rules(data, name)
 
 
+def load_rules_file(path: str | Path) -> RuleSet:
+    """An underwriter's own rule file (YAML or JSON, the shipped file's format), checked as the shipped one."""
+    data = read_document(path)
+    check_sources(data, "", str(path))
+    return parse_rules(data, str(path))
+
+
 __all__ = ["FIELDS", "OPERATORS", "OUTCOMES", "Condition", "Finding", "Rule", "RuleSet", "load_rules",
-           "parse_condition", "parse_rule", "parse_rules"]
+           "load_rules_file", "parse_condition", "parse_rule", "parse_rules"]
