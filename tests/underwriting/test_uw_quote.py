@@ -198,3 +198,15 @@ def test_form_differs_by_segment_vendor_reliance_and_states():
     low = _form(profile("valley-multispecialty-group.yaml"), 250_000)["coverages"]
     assert max(c["limit"] for c in low.values()) == 250_000
     assert low["contingent_bi"]["limit"] == 250_000
+
+
+def test_restrictions_are_priced_separately_and_only_lower_the_cost(lakeside_quote):
+    """Lakeside lacks payment-change verification: NO-FTV-SOCIAL-ENGINEERING cuts funds-transfer fraud from
+    $100,000 to $50,000 in the issued terms. The technical premium prices the standard form (restrictions are not
+    credited); the as-issued figure prices the cut cover on the same years and can only be lower."""
+    for o in lakeside_quote.to_dict()["options"]:
+        assert o["technical_premium_as_issued"] < o["technical_premium"]
+        assert o["policy_terms"]["coverages"]["social_engineering"]["limit"] == 50_000
+    valley = quote(profile("valley-multispecialty-group.yaml"), limits=[1_000_000], retentions=[25_000],
+                   trials=5_000, effective=START).to_dict()["options"][0]
+    assert valley["technical_premium_as_issued"] == valley["technical_premium"]     # nothing restricted

@@ -1,6 +1,10 @@
 """Quote options: one per limit and retention, each with the manual premium, the technical premium, their ratio,
 the underwriting decision with its reasons, the subjectivities and the generated policy terms.
 
+``technical_premium`` prices the standard form (see ``forms``); where rules restrict the issued cover (a sublimit
+cut, a coinsurance), ``technical_premium_as_issued`` also prices the restricted cover on the same simulated years,
+so an underwriter sees what the restrictions take off the insurer's cost. Rate adequacy uses the former.
+
 One simulation per quote (``pricing.simulate_years``); every option's compiled terms are applied to the same
 simulated years (common random numbers). Decisions follow the rule set: an option is declined if a ``decline``
 rule fires or its limit is above a ``max_limit``; referred if a ``refer`` rule fires; quoted otherwise.
@@ -49,6 +53,7 @@ class QuoteOption:
     reasons: tuple[str, ...]
     subjectivities: tuple[dict[str, Any], ...]
     terms: dict[str, Any]                     # issued policy terms (issue 3 format), validated
+    technical_as_issued: float | None = None  # usd/yr: the issued (restricted) cover, where rules restrict it
 
     @property
     def premium(self) -> float:
@@ -75,6 +80,10 @@ class QuoteOption:
             "sublimits": sublimits_of(self.terms), "decision": self.decision, "reasons": list(self.reasons),
             "subjectivities": list(self.subjectivities), "policy_number": self.terms["policy_number"],
             "manual": self.manual.to_dict(), "technical": self.technical.to_dict(),
+            "technical_premium_as_issued": (round(self.technical.technical_premium, 2)
+                                            if self.technical_as_issued is None
+                                            else round(self.technical_as_issued, 2)),
+            "policy_terms": self.terms,
         }
 
 
@@ -166,11 +175,16 @@ def build_options(profile: PracticeProfile, rules: RuleSet, manual: RateManual, 
             compiled = compile_terms(to_terms(pricing), controls)
             price = technical_price(insured_annual(book, compiled), basis)
             issued = issued_form(pricing, findings, form)
-            to_terms(issued)                       # validated now, so a written document always loads
+            issued_terms = to_terms(issued)        # validated now, so a written document always loads
+            as_issued = None
+            if issued["coverages"] != pricing["coverages"]:
+                # the restricted cover on the practice's current risk, every warranty taken as kept
+                restricted = compile_terms(issued_terms, {c.value: True for c in Control})
+                as_issued = technical_price(insured_annual(book, restricted), basis).technical_premium
             decision, reasons = decide(limit, findings)
             options.append(QuoteOption(float(limit), float(retention), manual.premium(profile, limit, retention,
                                                                                       surcharges),
-                                       price, decision, tuple(reasons), subjectivities, issued))
+                                       price, decision, tuple(reasons), subjectivities, issued, as_issued))
     versions = {"rules": rules.version, "rate_manual": manual.version, "loss_model": loss_model.version}
     return Quote(profile.name, segment, tuple(why), tuple(findings), tuple(options), basis, trials, seed, versions)
 
