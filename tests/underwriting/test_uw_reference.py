@@ -51,3 +51,12 @@ def test_public_api_is_pinned():
         "parse_rules", "pricing_form", "standard_option", "technical_price"])
     for name in uw.__all__:
         assert hasattr(uw, name)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from cyberrx.underwriting import pricing
+
+    result = doctest.testmod(pricing)
+    assert result.attempted >= 3 and result.failed == 0

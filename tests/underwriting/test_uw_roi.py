@@ -155,3 +155,14 @@ def test_a_practice_with_every_control_has_nothing_to_add():
         funds_transfer_verification=True, risk_analysis_current=True))
     plan = improve(best, trials=2_000)
     assert plan["recommendations"] == [] and plan["best_set"] is None
+
+
+def test_the_exposed_clinic_is_told_its_debits_are_capped():
+    """Its debits add to +0.87 against the +0.40 cap: one control alone leaves the manual premium unchanged,
+    which the plan says rather than showing a puzzling zero."""
+    plan = improve(profile("exposed-rdp-clinic.yaml"), trials=2_000)
+    assert plan["current"]["schedule_debits_capped"] is True
+    assert by_control(plan)["mfa_remote_access"]["premium_reduction"] == 0
+    # Lakeside's debits net to +0.15 (test_uw_rating): inside the cap
+    assert improve(profile("lakeside-family-medicine.yaml"), trials=2_000)["current"]["schedule_debits_capped"] \
+        is False

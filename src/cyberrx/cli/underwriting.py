@@ -139,6 +139,9 @@ def improve_cmd(
                   f"(net {_usd(best['net_benefit'])}).")
     else:
         out.print(f"No control pays for itself within a budget of {_usd(data['budget'])} a year.")
+    if cur["schedule_debits_capped"]:
+        out.print("Your premium's control debits are already at the rate manual's cap, so one control alone may not "
+                  "lower it; several together will.")
     out.print("A control marked 'insurers require' is a baseline requirement: without it a claim may be declined "
               "or cover restricted.")
 

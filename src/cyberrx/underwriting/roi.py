@@ -210,6 +210,7 @@ class ImprovementPlan:
     costs: ControlCosts
     trials: int
     seed: int
+    debits_capped: bool = False      # the rate manual's debits exceed their cap: one control may not move the price
 
     def to_dict(self) -> dict[str, Any]:
         recs = []
@@ -225,7 +226,8 @@ class ImprovementPlan:
             "practice": self.practice, "segment": self.segment.value,
             "standard_option": {"limit": self.standard_option[0], "retention": self.standard_option[1]},
             "current": {"expected_annual_loss": round(self.base.expected_loss, 2), "p99": round(self.base.p99, 2),
-                        "premium": self.base.premium, "technical_premium": round(self.base.technical, 2)},
+                        "premium": self.base.premium, "technical_premium": round(self.base.technical, 2),
+                        "schedule_debits_capped": self.debits_capped},
             "recommendations": recs, "budget": self.budget, "best_set": best,
             "method": ("loss_reduction_mean from the analytic expected loss; p99 and technical premium simulated "
                        "with common random numbers; net_benefit = loss_reduction_mean - annual_cost; "
@@ -254,8 +256,10 @@ def improvement_plan(profile: PracticeProfile, rules: RuleSet, manual: RateManua
 
     singles = sorted((recommend([c]) for c in candidates(profile)), key=lambda r: -r.net_benefit)
     best_set = _best_set(profile, ev, costs, singles, budget, recommend)
+    items = manual.schedule_items(profile)
+    capped = sum(items.values()) > manual.cap_debit
     return ImprovementPlan(profile.name, ev.segment, (ev.limit, ev.retention), base, tuple(singles), best_set,
-                           budget, costs, trials, seed)
+                           budget, costs, trials, seed, capped)
 
 
 def _best_set(profile: PracticeProfile, ev: _Evaluator, costs: ControlCosts, singles: Sequence[Recommendation],
