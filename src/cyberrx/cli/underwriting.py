@@ -88,7 +88,7 @@ def _render_quote(data: dict[str, Any], out: Console) -> None:
         flag = " [red]below technical[/]" if o["below_technical"] else ""
         subs = ", ".join(f"{k} {_usd(v)}" for k, v in o["sublimits"].items())
         table.add_row(_usd(o["limit"]), _usd(o["retention"]), _usd(o["premium"]), _usd(o["technical_premium"]),
-                      f"{o['rate_adequacy']:.2f}{flag}", o["decision"], subs)
+                      "-" if o["rate_adequacy"] is None else f"{o['rate_adequacy']:.2f}{flag}", o["decision"], subs)
     out.print(table)
     reasons = {r for o in data["options"] for r in o["reasons"]}
     for r in sorted(reasons):

@@ -60,10 +60,11 @@ class QuoteOption:
         return self.manual.premium
 
     @property
-    def rate_adequacy(self) -> float:
-        """Manual premium / technical premium (>= 1: the manual rate covers the technical price)."""
+    def rate_adequacy(self) -> float | None:
+        """Manual premium / technical premium (>= 1: the manual rate covers the technical price); None when the
+        simulated years cost the option nothing (no technical price to compare with)."""
         t = self.technical.technical_premium
-        return self.premium / t if t > 0 else float("inf")
+        return self.premium / t if t > 0 else None
 
     @property
     def below_technical(self) -> bool:
@@ -76,7 +77,8 @@ class QuoteOption:
         return {
             "limit": self.limit, "retention": self.retention, "premium": self.premium,
             "technical_premium": round(self.technical.technical_premium, 2),
-            "rate_adequacy": round(self.rate_adequacy, 4), "below_technical": self.below_technical,
+            "rate_adequacy": None if self.rate_adequacy is None else round(self.rate_adequacy, 4),
+            "below_technical": self.below_technical,
             "sublimits": sublimits_of(self.terms), "decision": self.decision, "reasons": list(self.reasons),
             "subjectivities": list(self.subjectivities), "policy_number": self.terms["policy_number"],
             "manual": self.manual.to_dict(), "technical": self.technical.to_dict(),

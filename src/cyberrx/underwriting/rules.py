@@ -66,9 +66,13 @@ FIELDS: dict[str, tuple[Callable[[PracticeProfile], Any], Any]] = {
 
 # ---- conditions -------------------------------------------------------------------------------------------
 class Condition:
-    """A parsed condition: ``holds(profile)`` and ``facts(profile)`` (why it holds, in words)."""
+    """A parsed condition: ``holds(profile)``, ``describe()`` (the condition in words) and ``facts(profile)``
+    (why it holds, in words)."""
 
     def holds(self, profile: PracticeProfile) -> bool:
+        raise NotImplementedError
+
+    def describe(self) -> str:
         raise NotImplementedError
 
     def facts(self, profile: PracticeProfile) -> list[str]:
@@ -83,6 +87,9 @@ class AllOf(Condition):
     def holds(self, profile: PracticeProfile) -> bool:
         return all(c.holds(profile) for c in self.parts)
 
+    def describe(self) -> str:
+        return "(" + " and ".join(c.describe() for c in self.parts) + ")"
+
     def facts(self, profile: PracticeProfile) -> list[str]:
         return [f for c in self.parts for f in c.facts(profile)]
 
@@ -93,6 +100,9 @@ class AnyOf(Condition):
 
     def holds(self, profile: PracticeProfile) -> bool:
         return any(c.holds(profile) for c in self.parts)
+
+    def describe(self) -> str:
+        return "(" + " or ".join(c.describe() for c in self.parts) + ")"
 
     def facts(self, profile: PracticeProfile) -> list[str]:
         return [f for c in self.parts if c.holds(profile) for f in c.facts(profile)]
@@ -105,8 +115,11 @@ class Not(Condition):
     def holds(self, profile: PracticeProfile) -> bool:
         return not self.inner.holds(profile)
 
+    def describe(self) -> str:
+        return f"not {self.inner.describe()}"
+
     def facts(self, profile: PracticeProfile) -> list[str]:
-        return [f"not ({self.inner.describe()})"] if hasattr(self.inner, "describe") else ["not (...)"]
+        return [self.describe()]
 
 
 @dataclass(frozen=True)
