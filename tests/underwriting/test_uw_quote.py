@@ -224,3 +224,28 @@ def test_quoting_the_default_grid_at_the_default_trial_count_is_well_under_two_s
     elapsed = time.perf_counter() - t
     assert q.trials == 100_000 and len(q.options) == 15
     assert elapsed < 2.0
+
+
+def test_a_coinsurance_rule_on_a_control_is_a_condition_that_bites_only_while_the_control_is_missing(tmp_path):
+    """Bayou Family Clinic has no MFA on its VPN: REMOTE-NO-MFA-COINSURANCE (coinsurance 0.5 on extortion and BI,
+    control mfa_remote_access) and the REMOTE-NO-MFA subjectivity become one policy condition. Adjudicated on the
+    written terms: a ransom of $300,000 pays half while MFA was still missing, all of it once MFA was in place."""
+    q = quote(profile("underwriting/clinic-no-mfa.yaml"), limits=[1_000_000], retentions=[10_000], trials=2_000,
+              effective=START)
+    terms = q.options[0].policy()
+    mfa = [c for c in terms.conditions if c.control is Control.MFA_REMOTE_ACCESS]
+    assert len(mfa) == 1 and float(mfa[0].on_breach.coinsurance) == 0.5
+    assert {p.value for p in mfa[0].on_breach.applies_to} == {"extortion", "business_interruption"}
+    assert float(terms.coverages[CoveragePart.EXTORTION].coinsurance) == 0       # no flat coinsurance
+    [path] = write_terms(q, tmp_path)
+    paid = {}
+    for in_place in (False, True):
+        claim = tmp_path / f"claim-{in_place}.yaml"
+        claim.write_text(
+            f"claim_id: CLM-M\npolicy_number: {terms.policy_number}\n"
+            "incident: {cause: ransomware, occurred: 2027-04-01, discovered: 2027-04-01, "
+            f"controls: {{mfa_remote_access: {str(in_place).lower()}, offline_backups: true}}}}\n"
+            "losses:\n  - {coverage: forensics, amount: 40000}\n  - {coverage: extortion, amount: 300000}\n")
+        paid[in_place] = float(adjudicate_files(path, claim, []).total_payable)
+    # retention $10,000 from forensics; extortion $300,000 x (1 - 0.5) without MFA
+    assert paid == {False: 30_000 + 150_000, True: 30_000 + 300_000}

@@ -85,7 +85,7 @@ def test_subjectivity_for_remote_access_without_mfa(rules):
     clinic = profile("underwriting/clinic-no-mfa.yaml")
     ids = fired(rules, clinic)
     assert ids["REMOTE-NO-MFA"].rule.params == {"control": "mfa_remote_access", "days": 30}
-    assert ids["REMOTE-NO-MFA-COINSURANCE"].rule.params == {"share": 0.5,
+    assert ids["REMOTE-NO-MFA-COINSURANCE"].rule.params == {"share": 0.5, "control": "mfa_remote_access",
                                                             "parts": ["extortion", "business_interruption"]}
     assert decide(1_000_000, list(ids.values()))[0] == REFER     # NO-MFA-ANYWHERE
     assert "NO-MFA-ANYWHERE" in ids

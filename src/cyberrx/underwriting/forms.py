@@ -6,10 +6,11 @@ Two documents per option, both in the policy-terms format of issue 3 (:class:`~c
   above it), BI waiting periods and periods of restoration, the standard exclusions, and a warranty condition for
   each control the application declares in place. The technical premium is priced on it. Warranties on declared
   controls are not breached in simulation, so the price is that of the cover the insurer promises;
-- the **issued terms**: the pricing form with the rules' restrictions (a sublimit cut, a coinsurance) and, for each
-  subjectivity, the warranty on the control the practice undertakes to put in place. Restrictions imposed on a
-  poorly controlled risk are the carrier's protection and are not credited in price (they come on top of debits
-  and surcharges, as in the market), which keeps "adding a control never raises the technical premium" exact.
+- the **issued terms**: the pricing form with the rules' restrictions (a sublimit cut; a coinsurance, written as a
+  condition on a control where the rule names one) and, for each subjectivity, the warranty on the control the
+  practice undertakes to put in place (one condition per control, the larger share and all parts named).
+  Restrictions imposed on a poorly controlled risk are the carrier's protection and are not credited in price
+  (they come on top of debits and surcharges, as in the market), which keeps "adding a control never raises the technical premium" exact.
 
 The issued terms are what ``cyberrx quote --terms-out`` writes and what ``cyberrx assess --policy`` and
 ``cyberrx claim adjudicate`` accept unchanged.
@@ -91,23 +92,31 @@ def issued_form(pricing: Mapping[str, Any], findings: Sequence[Finding], form: M
     """The pricing form with the rules' restrictions and the subjectivities' warranties (a new mapping)."""
     limit = float(pricing["aggregate_limit"])
     coverages = {k: dict(v) for k, v in pricing["coverages"].items()}
-    conditions = [dict(c) for c in pricing["conditions"]]
-    warranted = {c["control"] for c in conditions}
+    # one condition per control: {control: (coinsurance share, parts it applies to)}
+    conditions = {c["control"]: (float(c["on_breach"]["coinsurance"]), list(c["on_breach"]["applies_to"]))
+                  for c in pricing["conditions"]}
+
+    def condition(control: str, share: float, parts: Sequence[str]) -> None:
+        old_share, old_parts = conditions.get(control, (0.0, []))
+        conditions[control] = (max(old_share, share), old_parts + [p for p in parts if p not in old_parts])
+
     for f in findings:
         r, p = f.rule, f.rule.params
         if r.outcome == "sublimit" and p["part"] in coverages:
             cut = limit * p["share"] if "share" in p else p["amount"]
             coverages[p["part"]]["limit"] = _num(min(float(coverages[p["part"]]["limit"]), cut))
+        elif r.outcome == "coinsurance" and "control" in p:
+            condition(p["control"], p["share"], [part for part in p["parts"] if part in coverages])
         elif r.outcome == "coinsurance":
             for part in p["parts"]:
                 if part in coverages:
                     coverages[part]["coinsurance"] = max(float(coverages[part].get("coinsurance", 0)), p["share"])
-        elif r.outcome == "subjectivity" and p["control"] in form["warranties"] and p["control"] not in warranted:
+        elif r.outcome == "subjectivity" and p["control"] in form["warranties"]:
             spec = form["warranties"][p["control"]]
-            conditions.append({"control": p["control"], "on_breach": {"coinsurance": spec["coinsurance"],
-                                                                      "applies_to": list(spec["applies_to"])}})
-            warranted.add(p["control"])
-    return {**pricing, "coverages": coverages, "conditions": conditions}
+            condition(p["control"], float(spec["coinsurance"]), spec["applies_to"])
+    written = [{"control": c, "on_breach": {"coinsurance": _num(share), "applies_to": parts}}
+               for c, (share, parts) in conditions.items() if parts]
+    return {**pricing, "coverages": coverages, "conditions": written}
 
 
 def to_terms(document: Mapping[str, Any]) -> PolicyTerms:

@@ -302,7 +302,10 @@ def _params(rule: Mapping[str, Any], outcome: str, where: str) -> dict[str, Any]
         parts = rule["parts"]
         if not isinstance(parts, list) or not parts:
             raise RuleFileError(f"{where}: parts must be a non-empty list of coverage parts")
-        return {"share": _number(rule, "share", where, 0, 1), "parts": [_part(p, where) for p in parts]}
+        out = {"share": _number(rule, "share", where, 0, 1), "parts": [_part(p, where) for p in parts]}
+        if "control" in rule:       # written as a condition: the coinsurance applies only if the control is missing
+            out["control"] = _control(rule["control"], where).value
+        return out
     if outcome == "subjectivity":
         days = rule["days"]
         if isinstance(days, bool) or not isinstance(days, int) or days < 0:
