@@ -10,7 +10,8 @@ Two documents per option, both in the policy-terms format of issue 3 (:class:`~c
   condition on a control where the rule names one) and, for each subjectivity, the warranty on the control the
   practice undertakes to put in place (one condition per control, the larger share and all parts named).
   Restrictions imposed on a poorly controlled risk are the carrier's protection and are not credited in price
-  (they come on top of debits and surcharges, as in the market), which keeps "adding a control never raises the technical premium" exact.
+  (they come on top of debits and surcharges, as in the market), which keeps "adding a control never raises the
+  technical premium" exact.
 
 The issued terms are what ``cyberrx quote --terms-out`` writes and what ``cyberrx assess --policy`` and
 ``cyberrx claim adjudicate`` accept unchanged.
