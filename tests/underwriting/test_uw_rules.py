@@ -250,3 +250,43 @@ def test_an_edited_rule_file_is_used_and_a_broken_one_refused_by_the_cli(tmp_pat
     res = CliRunner().invoke(app, [*args, "--rules", str(edited)])
     assert res.exit_code == 2
     assert f"error: {edited}: rule RDP-EXPOSED: unknown outcome 'deny'" in res.output
+
+
+# ---- decisions as properties over generated practices ---------------------------------------------------------
+def _generated_profiles():
+    from hypothesis import strategies as st
+
+    from cyberrx.domain import Controls
+    from cyberrx.vocab import RemoteAccess, Training
+
+    controls = st.builds(Controls, mfa_email=st.booleans(), mfa_remote_access=st.booleans(),
+                         mfa_privileged=st.booleans(), edr=st.booleans(), mdr_soc=st.booleans(),
+                         offline_backups=st.booleans(), security_training=st.sampled_from(Training),
+                         patch_critical_days=st.integers(0, 400), incident_response_plan=st.booleans())
+    return st.builds(PracticeProfile, name=st.just("P"), states=st.just({"TX": 5000}),
+                     annual_revenue=st.sampled_from([500_000, 5_000_000, 40_000_000]),
+                     employees=st.integers(1, 500), endpoints=st.integers(1, 600),
+                     remote_access=st.sampled_from(RemoteAccess), controls=controls)
+
+
+def test_decisions_follow_the_rules_for_any_practice():
+    from hypothesis import given, settings
+
+    rules = load_rules()
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(_generated_profiles())
+    def check(p):
+        segment, _, found = rules.evaluate(p)
+        for f in found:
+            assert f.because, f.rule.id                       # every outcome is explained
+        rdp_no_mfa = p.remote_access.value == "rdp_exposed" and not p.controls.mfa_remote_access
+        if rdp_no_mfa:
+            assert all(decide(limit, found)[0] == DECLINE for limit in (250_000, 1_000_000, 5_000_000))
+        if segment is Segment.LARGE_GROUP and not (p.controls.edr and p.controls.mdr_soc):
+            assert decide(5_000_000, found)[0] == DECLINE
+        if decide(1_000_000, found)[0] == QUOTE:
+            assert not rdp_no_mfa and p.controls.patch_critical_days <= 90
+            assert p.controls.mfa_email or p.controls.mfa_remote_access or p.controls.mfa_privileged
+
+    check()
