@@ -113,3 +113,20 @@ def test_incident_stores_its_obligations(client: TestClient, service: Any) -> No
     inc = ok(client.get(f"/incidents/{t.brokered.incident}", headers=t.h("practice_manager")))
     assert inc["obligations"]["incident_id"] == "INC-2027-014"
     assert inc["obligations"]["reportable"] is True and inc["obligations"]["obligations"]
+
+
+def test_quote_then_bind_an_option_then_claim_on_it(client: TestClient, service: Any) -> None:
+    t = make_tenant(client, service.store)
+    q = ok(client.get(f"/quotes/{t.brokered.quote}", headers=t.h("broker")))
+    options = q["result"]["options"]
+    assert len(options) == len(q["decisions"]) > 1 and q["trials"] == 2000 and q["seed"] == 3
+    bindable = next(i for i, o in enumerate(options) if o["decision"] != "decline")
+    r = client.post(f"/quotes/{q['id']}/bind", headers=t.h("broker"), json={"option": bindable})
+    assert r.status_code == 403
+    policy = ok(client.post(f"/quotes/{q['id']}/bind", headers=t.h("underwriter"), json={"option": bindable}), 201)
+    assert policy["quote_id"] == q["id"] and policy["terms"] == options[bindable]["policy_terms"]
+    again = client.post(f"/quotes/{q['id']}/bind", headers=t.h("underwriter"), json={"option": bindable})
+    assert again.status_code == 409
+    events = ok(client.get("/audit/events", headers=t.h("carrier_admin"), params={"subject_id": q["id"]}))
+    assert [e["action"] for e in events["items"]] == ["quote.decision"]
+    assert events["items"][0]["after"]["options"][bindable]["decision"] == options[bindable]["decision"]

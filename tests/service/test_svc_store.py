@@ -15,8 +15,11 @@ from cyberrx.store.models import Base, Claim, Organisation, Policy
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 
+HEAD = "0002"
+
+
 def test_migration_makes_every_table_at_head(store: Store) -> None:
-    assert store.current_revision() == "0001"
+    assert store.current_revision() == HEAD
     with store.engine.connect() as conn:
         tables = set(inspect(conn).get_table_names())
     assert set(Base.metadata.tables) <= tables
@@ -25,7 +28,16 @@ def test_migration_makes_every_table_at_head(store: Store) -> None:
 
 def test_upgrade_twice_is_a_no_op(store: Store) -> None:
     store.upgrade()
-    assert store.current_revision() == "0001"
+    assert store.current_revision() == HEAD
+
+
+def test_migrations_match_the_models(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with store.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    assert diffs == []
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(store: Store, backend: str) -> None:

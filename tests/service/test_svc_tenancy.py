@@ -31,6 +31,9 @@ OBJECT_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/claims/{claim}/reserve", lambda o: {"amount": "1.00"}),
     ("POST", "/claims/{claim}/close", lambda o: {}),
     ("GET", "/incidents/{incident}", None),
+    ("POST", "/practices/{practice}/quotes", lambda o: {"trials": 1000}),
+    ("GET", "/quotes/{quote}", None),
+    ("POST", "/quotes/{quote}/bind", lambda o: {"option": 0}),
     ("POST", "/claims", lambda o: {"policy_id": o.policy, "claim": claim_doc(o.policy_number, "CLM-X")}),
     ("POST", "/policies", lambda o: {"practice_id": o.practice, "terms": policy_terms("CRX-HIJACK")}),
     ("POST", "/incidents", lambda o: {"practice_id": o.practice, "incident": incident_doc()}),
@@ -39,7 +42,7 @@ OBJECT_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/practices", lambda o: {"profile": profile("x"), "brokerage_id": o.brokerage}),
 ]
 LIST_ROUTES = ["/organisations", "/users", "/practices", "/assessments", "/policies", "/claims", "/incidents",
-               "/audit/events", "/auth/tokens"]
+               "/audit/events", "/auth/tokens", "/quotes"]
 
 
 def _targets(owner: Tenant, o: Objects, victim_role: str) -> dict[str, Any]:
@@ -47,11 +50,11 @@ def _targets(owner: Tenant, o: Objects, victim_role: str) -> dict[str, Any]:
     target.brokerage = owner.brokerage if o is owner.brokered else owner.brokerage  # type: ignore[attr-defined]
     return {"practice": o.practice, "user": owner.users[victim_role], "token": owner.token_ids[victim_role],
             "version": 1, "assessment": o.assessment, "job": o.job, "policy": o.policy, "claim": o.claim,
-            "incident": o.incident, "obj": target}
+            "incident": o.incident, "quote": o.quote, "obj": target}
 
 
 def _ids(t: Tenant, o: Objects) -> set[str]:
-    return {o.practice, o.assessment, o.job, o.policy, o.claim, o.incident}
+    return {o.practice, o.assessment, o.job, o.policy, o.claim, o.incident, o.quote}
 
 
 def _call(client: TestClient, method: str, path: str, headers: dict[str, str], body: Any) -> Any:
@@ -83,8 +86,8 @@ def test_the_route_table_covers_every_route_that_names_an_object(client: TestCli
     tested = {(m, t.replace("{practice}", "{practice_id}").replace("{user}", "{user_id}")
                .replace("{token}", "{token_id}").replace("{assessment}", "{assessment_id}")
                .replace("{job}", "{job_id}").replace("{policy}", "{policy_id}").replace("{claim}", "{claim_id}")
-               .replace("{incident}", "{incident_id}").replace("/organisations/{practice_id}",
-                                                               "/organisations/{organisation_id}"))
+               .replace("{incident}", "{incident_id}").replace("{quote}", "{quote_id}")
+               .replace("/organisations/{practice_id}", "/organisations/{organisation_id}"))
               for m, t, _ in OBJECT_ROUTES}
     assert named <= tested, named - tested
     bodies_naming_objects = {("POST", "/claims"), ("POST", "/policies"), ("POST", "/incidents"), ("POST", "/users"),

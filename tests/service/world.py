@@ -81,6 +81,7 @@ class Objects:
     policy_number: str = ""
     claim: str = ""
     incident: str = ""
+    quote: str = ""
 
 
 @dataclass
@@ -117,6 +118,8 @@ def _objects(client: TestClient, t: Tenant, practice_id: str, tag: str) -> Objec
                                                              "terms": policy_terms(o.policy_number)}), 201)["id"]
     o.claim = ok(client.post("/claims", headers=adj, json={"policy_id": o.policy,
                                                            "claim": claim_doc(o.policy_number)}), 201)["id"]
+    o.quote = ok(client.post(f"/practices/{practice_id}/quotes", headers=uw,
+                             json={"trials": 2000, "seed": 3, "effective": "2026-12-01"}), 201)["id"]
     o.incident = ok(client.post("/incidents", headers=adj, json={"practice_id": practice_id,
                                                                  "incident": incident_doc()}), 201)["id"]
     return o

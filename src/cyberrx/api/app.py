@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from cyberrx import __version__
 from cyberrx.api import errors
-from cyberrx.api.routers import accounts, claims, practices
+from cyberrx.api.routers import accounts, claims, practices, quotes
 from cyberrx.bootstrap import Service, build
 
 
@@ -43,6 +43,7 @@ def create_app(service: Service, *, manage: bool = True) -> FastAPI:
 
     app.include_router(accounts.router)
     app.include_router(practices.router)
+    app.include_router(quotes.router)
     app.include_router(claims.router)
     return app
 

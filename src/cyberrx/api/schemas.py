@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -149,6 +150,29 @@ class JobOut(BaseModel):
     created_at: str
     heartbeat_at: str | None
     finished_at: str | None
+
+
+class QuoteIn(_In):
+    trials: Annotated[JsonInt, Field(ge=1_000, le=50_000_000, description="simulated years")] | None = None
+    seed: Annotated[JsonInt, Field(ge=0, le=2**63 - 1)] | None = None
+    effective: date | None = Field(default=None, description="first day of the policy period (default: today)")
+
+
+class QuoteOut(BaseModel):
+    id: str
+    practice_id: str
+    profile_version_id: str
+    trials: int
+    seed: int
+    effective: str
+    created_at: str
+    created_by: str
+    decisions: list[str] = Field(description="quote, refer or decline, per option")
+    result: dict[str, Any] | None = None
+
+
+class BindIn(_In):
+    option: Annotated[JsonInt, Field(ge=0, le=1000, description="the option's index in the quote")]
 
 
 class PolicyIn(_In):

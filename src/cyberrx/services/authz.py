@@ -69,6 +69,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "assessment.read": ALL,
     "assessment.create": frozenset({A, U, B, P}),
     "job.read": ALL,
+    "quote.read": ALL,
+    "quote.create": frozenset({A, U, B}),
     "policy.read": ALL,
     "policy.bind": frozenset({U}),
     "incident.read": ALL,

@@ -117,15 +117,30 @@ class Job(_Owned, Base):
 
 
 class Policy(_Owned, Base):
-    """A bound policy: its terms frozen as bound."""
+    """A bound policy: its terms frozen as bound. Policy numbers are unique within a carrier."""
 
     __tablename__ = "policies"
+    __table_args__ = (UniqueConstraint("carrier_id", "policy_number"),)
     id: Mapped[str] = mapped_column(Id, primary_key=True)
-    policy_number: Mapped[str] = mapped_column(String(64), unique=True)
+    policy_number: Mapped[str] = mapped_column(String(64))
     terms: Mapped[dict[str, Any]]
     quote_id: Mapped[str | None] = mapped_column(Id)
     bound_at: Mapped[datetime]
     bound_by: Mapped[str] = mapped_column(Id)
+
+
+class Quote(_Owned, Base):
+    """Quote options for one profile version: the underwriting decision per option, as computed (frozen)."""
+
+    __tablename__ = "quotes"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    profile_version_id: Mapped[str] = mapped_column(ForeignKey("profile_versions.id"))
+    trials: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(BigInteger)
+    effective: Mapped[str] = mapped_column(String(10))
+    result: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(Id)
 
 
 class Incident(_Owned, Base):
@@ -193,4 +208,4 @@ class AuditEvent(Base):
 
 
 __all__ = ["Assessment", "AuditEvent", "Base", "Claim", "Incident", "Job", "LedgerEntry", "Organisation", "Policy",
-           "ProfileVersion", "Token", "User"]
+           "ProfileVersion", "Quote", "Token", "User"]

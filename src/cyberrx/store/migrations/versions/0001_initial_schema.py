@@ -104,7 +104,7 @@ def upgrade() -> None:
     sa.Column('practice_id', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['practice_id'], ['organisations.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('policy_number')
+    sa.UniqueConstraint('carrier_id', 'policy_number')
     )
     with op.batch_alter_table('policies', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_policies_brokerage_id'), ['brokerage_id'], unique=False)
