@@ -90,7 +90,8 @@ def _load(base: str, token: str, method: str, path: str, body: Any, clients: int
         t.join()
     elapsed = time.perf_counter() - t_start
     lat = np.array([x for xs in latencies for x in xs]) * 1000.0
-    return {"endpoint": f"{method} {path.split('/')[1] if method == 'GET' else path.split('/')[-1]}", "clients": clients, "requests": int(lat.size),
+    name = path.split("/")[1] if method == "GET" else path.split("/")[-1]
+    return {"endpoint": f"{method} {name}", "clients": clients, "requests": int(lat.size),
             "errors": sum(errors), "seconds": round(elapsed, 2), "throughput_rps": round(lat.size / elapsed, 1),
             "p50_ms": round(float(np.percentile(lat, 50)), 1), "p99_ms": round(float(np.percentile(lat, 99)), 1)}
 

@@ -68,9 +68,12 @@ def create_user(
     store = build_store(load_settings())
     try:
         store.upgrade()
-        org_id = organisation or accounts.create_carrier(store, new_carrier)["id"]
-        user = accounts.create_user_unchecked(store, org_id, email, name or email, role, password)
-        typer.echo(json.dumps({"user_id": user["id"], "organisation_id": org_id, "role": user["role"]}))
+        if new_carrier is not None:
+            user = accounts.create_carrier_with_user(store, new_carrier, email, name or email, role, password)
+        else:
+            user = accounts.create_user_unchecked(store, organisation, email, name or email, role, password)
+        typer.echo(json.dumps({"user_id": user["id"], "organisation_id": user["organisation_id"],
+                               "role": user["role"]}))
     finally:
         store.dispose()
 

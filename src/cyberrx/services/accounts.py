@@ -75,8 +75,8 @@ def create_carrier(store: Store, name: str) -> dict[str, Any]:
         return org_dict(org)
 
 
-def _insert_user(store: Store, org_id: str, email: str, name: str, role: str, password: str,
-                 principal: Principal | None) -> dict[str, Any]:
+def _checked(email: str, role: str, password: str) -> tuple[str, Role, str]:
+    """The e-mail normalised, the role, and the password's argon2 hash (checked before any write)."""
     _check_password(password)
     try:
         role_v = Role(role)
@@ -85,7 +85,23 @@ def _insert_user(store: Store, org_id: str, email: str, name: str, role: str, pa
     email = email.strip().lower()
     if "@" not in email:
         raise InvalidInput("not an e-mail address", field="email")
-    password_hash = _hasher.hash(password)
+    return email, role_v, _hasher.hash(password)
+
+
+def _add_user(s: Any, org: Organisation, email: str, name: str, role_v: Role, password_hash: str) -> User:
+    if role_v not in ROLES_BY_KIND[OrgKind(org.kind)]:
+        allowed = ", ".join(sorted(r.value for r in ROLES_BY_KIND[OrgKind(org.kind)]))
+        raise InvalidInput(f"a {org.kind} has no {role_v.value} users", field="role", allowed=allowed)
+    user = User(id=new_id(), organisation_id=org.id, carrier_id=org.carrier_id, email=email, name=name,
+                role=role_v.value, password_hash=password_hash, active=True, created_at=utcnow())
+    s.add(user)
+    s.flush()
+    return user
+
+
+def _insert_user(store: Store, org_id: str, email: str, name: str, role: str, password: str,
+                 principal: Principal | None) -> dict[str, Any]:
+    email, role_v, password_hash = _checked(email, role, password)
     try:
         with store.write() as s:
             stmt = select(Organisation).where(Organisation.id == org_id)
@@ -96,14 +112,23 @@ def _insert_user(store: Store, org_id: str, email: str, name: str, role: str, pa
                 raise not_found("organisation", org_id)
             if principal is not None:
                 require(principal, "user.create")
-            if role_v not in ROLES_BY_KIND[OrgKind(org.kind)]:
-                allowed = ", ".join(sorted(r.value for r in ROLES_BY_KIND[OrgKind(org.kind)]))
-                raise InvalidInput(f"a {org.kind} has no {role_v.value} users", field="role", allowed=allowed)
-            user = User(id=new_id(), organisation_id=org.id, carrier_id=org.carrier_id, email=email, name=name,
-                        role=role_v.value, password_hash=password_hash, active=True, created_at=utcnow())
-            s.add(user)
+            return user_dict(_add_user(s, org, email, name, role_v, password_hash))
+    except IntegrityError:
+        raise Conflict(f"a user with e-mail {email} already exists") from None
+
+
+def create_carrier_with_user(store: Store, carrier_name: str, email: str, name: str, role: str,
+                             password: str) -> dict[str, Any]:
+    """A new tenant and its first user, in one transaction (only from the command line)."""
+    email, role_v, password_hash = _checked(email, role, password)
+    org_id = new_id()
+    try:
+        with store.write() as s:
+            org = Organisation(id=org_id, kind=OrgKind.CARRIER.value, name=carrier_name, carrier_id=org_id,
+                               brokerage_id=None, created_at=utcnow())
+            s.add(org)
             s.flush()
-            return user_dict(user)
+            return user_dict(_add_user(s, org, email, name, role_v, password_hash))
     except IntegrityError:
         raise Conflict(f"a user with e-mail {email} already exists") from None
 
@@ -261,6 +286,6 @@ def authenticate(store: Store, secret: str) -> Principal:
     return Principal(user.id, Role(user.role), org.id, OrgKind(org.kind), org.carrier_id)
 
 
-__all__ = ["authenticate", "create_api_token", "create_carrier", "create_organisation", "create_user",
-           "create_user_unchecked", "get_organisation", "get_user", "list_organisations", "list_tokens",
-           "list_users", "login", "revoke_token", "set_user_active"]
+__all__ = ["authenticate", "create_api_token", "create_carrier", "create_carrier_with_user", "create_organisation",
+           "create_user", "create_user_unchecked", "get_organisation", "get_user", "list_organisations",
+           "list_tokens", "list_users", "login", "revoke_token", "set_user_active"]
