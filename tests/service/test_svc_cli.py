@@ -50,3 +50,21 @@ def test_db_upgrade_then_create_the_first_admin_of_a_new_carrier(env: str) -> No
 def test_serve_has_host_and_port() -> None:
     result = CliRunner().invoke(app, ["serve", "--help"])
     assert result.exit_code == 0 and "--host" in result.output and "--port" in result.output
+
+
+def test_audit_verify_on_an_unmigrated_database_says_to_upgrade(env: str) -> None:
+    result = CliRunner().invoke(app, ["audit", "verify"])
+    assert result.exit_code == 2
+    assert "schema revision none (empty)" in result.output and "cyberrx db upgrade" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_unreachable_database_is_one_line_with_the_password_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CYBERRX_DATABASE_URL", "postgresql+psycopg://bob:s3cret@127.0.0.1:9/nowhere")
+    monkeypatch.delenv("CYBERRX_SETTINGS_FILE", raising=False)
+    for command in (["db", "upgrade"], ["audit", "verify"]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 2, result.output
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error: cannot open the database")
+        assert "s3cret" not in result.output and "bob:***@127.0.0.1:9/nowhere" in result.output

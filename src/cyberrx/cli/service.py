@@ -87,6 +87,7 @@ def audit_verify() -> None:
 
     store = build_store(load_settings())
     try:
+        store.require_current()
         report = audit.verify(store)
     finally:
         store.dispose()

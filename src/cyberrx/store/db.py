@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from cyberrx.errors import CyberRxError
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -87,7 +89,13 @@ class Store:
         cfg = Config(str(ALEMBIC_INI))
         cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
-        with self.write_engine.connect() as conn:
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            conn = self.write_engine.connect()
+        except OperationalError as exc:
+            raise self._cannot_open(exc) from None
+        with conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
             conn.commit()
@@ -97,6 +105,38 @@ class Store:
 
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
+
+    def head_revision(self) -> str | None:
+        """The newest migration this version of cyberrx ships."""
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+
+        cfg = Config(str(ALEMBIC_INI))
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        return ScriptDirectory.from_config(cfg).get_current_head()
+
+    def require_current(self) -> None:
+        """Refuse to work on a database whose schema is not this version's (one clear line, not a traceback)."""
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            current = self.current_revision()
+        except OperationalError as exc:
+            raise self._cannot_open(exc) from None
+        head = self.head_revision()
+        if current != head:
+            raise CyberRxError(f"the database {self.safe_url()} is at schema revision {current or 'none (empty)'}, "
+                               f"this cyberrx needs {head}: run `cyberrx db upgrade`")
+
+    def _cannot_open(self, exc: Exception) -> CyberRxError:
+        reason = " ".join(str(getattr(exc, "orig", exc)).split())  # the driver's message, on one line
+        return CyberRxError(f"cannot open the database {self.safe_url()}: {reason}")
+
+    def safe_url(self) -> str:
+        """The database URL with any password hidden."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
 
     def dispose(self) -> None:
         self.engine.dispose()
