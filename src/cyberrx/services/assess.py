@@ -125,7 +125,7 @@ def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, para
     }
     prog_tables = ref.tables["program"]
     program = recommend_program(
-        annual["p99"], {k: v["p99"] for k, v in by_coverage.items()}, profile.annual_revenue,
+        annual["tvar99"], {k: v["p99"] for k, v in by_coverage.items()}, profile.annual_revenue,
         limit_options=ref.figure("program.limit_options"),
         retention_options=ref.figure("program.retention_options"),
         retention_revenue_share=float(prog_tables["retention_revenue_share"]["value"]),

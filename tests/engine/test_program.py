@@ -1,0 +1,55 @@
+"""The recommended program, worked by hand on the market options."""
+
+from __future__ import annotations
+
+import pytest
+
+from cyberrx.engine.program import (
+    largest_option_at_most,
+    recommend_program,
+    smallest_option_at_least,
+    uncovered_share,
+)
+
+LIMITS = [50_000, 100_000, 250_000, 500_000, 1_000_000, 2_000_000, 5_000_000]
+RETENTIONS = [1_000, 2_500, 5_000, 10_000, 25_000]
+
+
+def test_options_at_the_boundaries():
+    assert smallest_option_at_least(250_000, LIMITS) == 250_000          # equal counts
+    assert smallest_option_at_least(250_000.01, LIMITS) == 500_000
+    assert smallest_option_at_least(9e9, LIMITS) == 5_000_000           # none is enough: the largest
+    assert largest_option_at_most(12_000, RETENTIONS) == 10_000
+    assert largest_option_at_most(500, RETENTIONS) == 1_000              # none is small enough: the smallest
+
+
+def test_the_aggregate_covers_the_average_of_the_worst_years_not_just_the_p99():
+    """Lakeside's shape: p99 $118,169 but the worst 1% of years average $268,295 (a ransomware year), so
+    $500,000 is recommended, not the $250,000 the p99 alone would give. Revenue $2.4M x 0.5% = $12,000 ->
+    the largest retention at or below it is $10,000."""
+    program = recommend_program(268_295, {"forensics": 21_422, "extortion": 0.0, "legal": 0.0}, 2_400_000,
+                                LIMITS, RETENTIONS, 0.005, median_when_hit_by_part={"extortion": 61_000})
+    assert program.aggregate_limit == 500_000 and program.retention == 10_000
+    # a part's own p99 -> its option; a part hit less than 1 year in 100 -> its median cost when hit;
+    # a part never hit -> no sublimit
+    assert program.sublimits == {"forensics": 50_000, "extortion": 100_000}
+    assert "TVaR99" in program.rule and "0.5% of annual revenue" in program.rule
+    assert "tower" not in program.rule
+
+
+def test_sublimits_never_exceed_the_aggregate_and_a_huge_tail_asks_for_a_tower():
+    program = recommend_program(8_900_000, {"regulatory": 7_000_000, "forensics": 400_000}, 90_000_000,
+                                LIMITS, RETENTIONS, 0.005)
+    assert program.aggregate_limit == 5_000_000
+    assert program.sublimits == {"regulatory": 5_000_000, "forensics": 500_000}
+    assert "tower" in program.rule
+
+
+@pytest.mark.parametrize(("loss", "limit", "retention", "share"), [
+    (100_000, 10_000, 0, 0.9),          # a $10K endorsement pays a tenth
+    (100_000, 1_000_000, 10_000, 0.1),  # only the retention is kept
+    (5_000, 1_000_000, 10_000, 1.0),    # below the retention: all kept
+    (0, 1_000_000, 10_000, 0.0),
+])
+def test_uncovered_share_by_hand(loss, limit, retention, share):
+    assert uncovered_share(loss, limit, retention) == pytest.approx(share)
