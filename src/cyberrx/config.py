@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     session_ttl_hours: float = Field(default=12.0, gt=0, description="lifetime of a login session token")
+    login_max_failures: int = Field(default=5, ge=1, description="failed logins in a row before a lockout")
+    login_lockout_minutes: float = Field(default=15.0, gt=0, description="how long logins for that e-mail wait")
     api_token_max_days: int = Field(default=365, ge=1, description="longest lifetime of an API token")
     sync_trials_max: int = Field(default=1_000_000, ge=0,
                                  description="assessments with more trials than this run as background jobs")

@@ -3,8 +3,10 @@ and as a job), policies, claims, incidents, pagination and the error shape."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from tests.service.world import PASSWORD, Tenant, auth, make_tenant, ok, profile, wait_job
 
@@ -130,3 +132,43 @@ def test_quote_then_bind_an_option_then_claim_on_it(client: TestClient, service:
     events = ok(client.get("/audit/events", headers=t.h("carrier_admin"), params={"subject_id": q["id"]}))
     assert [e["action"] for e in events["items"]] == ["quote.decision"]
     assert events["items"][0]["after"]["options"][bindable]["decision"] == options[bindable]["decision"]
+
+
+def test_repeated_failed_logins_lock_the_email_for_a_while(client: TestClient, service: Any,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five failures in a row lock logins for that e-mail for 15 minutes (the settings' defaults), even with the
+    right password; an unknown e-mail gets exactly the same answers, so a lockout reveals no account."""
+    from datetime import timedelta
+
+    from cyberrx.services import accounts
+    from cyberrx.services.common import utcnow
+
+    t = make_tenant(client, service.store)
+    email = ok(client.get("/auth/me", headers=t.h("broker")))["email"]
+    unknown = f"nobody-{uuid.uuid4().hex[:8]}@example.org"
+    settings = service.settings
+    assert (settings.login_max_failures, settings.login_lockout_minutes) == (5, 15.0)
+
+    def attempt(address: str, password: str) -> Any:
+        return client.post("/auth/login", json={"email": address, "password": password})
+
+    for address in (email, unknown):
+        statuses = [attempt(address, "wrong password!!").status_code for _ in range(5)]
+        assert statuses == [401, 401, 401, 401, 429]
+        locked = attempt(address, PASSWORD)
+        assert locked.status_code == 429 and locked.json()["error"]["code"] == "too_many_attempts"
+        assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60
+        assert "try again in 15 minutes" in locked.json()["error"]["message"]
+    # other e-mails are not affected
+    other = ok(client.get("/auth/me", headers=t.h("underwriter")))["email"]
+    assert attempt(other, PASSWORD).status_code == 200
+    # 15 minutes later the right password works again, and clears the count
+    later = utcnow() + timedelta(minutes=15, seconds=1)
+    monkeypatch.setattr(accounts, "utcnow", lambda: later)
+    assert attempt(email, PASSWORD).status_code == 200
+    # a success resets the count: four failures, a success, four failures is never locked
+    for _ in range(4):
+        assert attempt(email, "wrong password!!").status_code == 401
+    assert attempt(email, PASSWORD).status_code == 200
+    assert [attempt(email, "wrong password!!").status_code for _ in range(4)] == [401] * 4
+    assert attempt(email, PASSWORD).status_code == 200

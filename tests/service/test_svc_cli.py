@@ -22,7 +22,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def test_db_upgrade_then_create_the_first_admin_of_a_new_carrier(env: str) -> None:
     runner = CliRunner()
     up = runner.invoke(app, ["db", "upgrade"])
-    assert up.exit_code == 0 and "revision 0002" in up.output
+    assert up.exit_code == 0 and "revision 0003" in up.output
     made = runner.invoke(app, ["admin", "create-user", "--email", "Ops@Carrier.example", "--new-carrier", "Acme",
                                "--password", "a long enough password"])
     assert made.exit_code == 0, made.output

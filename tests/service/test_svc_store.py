@@ -15,7 +15,7 @@ from cyberrx.store.models import Base, Claim, Organisation, Policy
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 
-HEAD = "0002"
+HEAD = "0003"
 
 
 def test_migration_makes_every_table_at_head(store: Store) -> None:

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cyberrx.errors import Conflict, CyberRxError, InvalidInput, NotFound
-from cyberrx.services.authz import Forbidden, Unauthenticated
+from cyberrx.services.authz import Forbidden, TooManyAttempts, Unauthenticated
 from cyberrx.services.claims_service import PreconditionFailed
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,8 @@ class ErrorBody(BaseModel):
 
 _STATUS_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "conflict", 412: "precondition_failed", 415: "unsupported_media_type",
-                 422: "invalid_input", 428: "precondition_required", 500: "internal_error"}
+                 422: "invalid_input", 428: "precondition_required", 429: "too_many_attempts",
+                 500: "internal_error"}
 
 #: documented on every operation (app-level), so clients and schemathesis know the shape
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -53,6 +54,8 @@ def _status_of(exc: CyberRxError) -> tuple[int, str]:
         return 412, "precondition_failed"
     if isinstance(exc, Unauthenticated):
         return 401, "unauthenticated"
+    if isinstance(exc, TooManyAttempts):
+        return 429, "too_many_attempts"
     if isinstance(exc, Forbidden):
         return 403, "forbidden"
     if isinstance(exc, NotFound):
@@ -83,6 +86,8 @@ def install(app: FastAPI) -> None:
             log.error("unexpected domain error: %s", exc)
             return error_response(500, code, "internal error")
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if isinstance(exc, TooManyAttempts):
+            headers = {"Retry-After": str(exc.retry_after_seconds)}
         return error_response(status, code, str(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -8,13 +8,14 @@ does not give access. Tokens expire (``expires_at``, UTC) and can be revoked.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from cyberrx.errors import Conflict, InvalidInput
@@ -23,6 +24,7 @@ from cyberrx.services.authz import (
     OrgKind,
     Principal,
     Role,
+    TooManyAttempts,
     Unauthenticated,
     not_found,
     organisation_scope,
@@ -31,7 +33,7 @@ from cyberrx.services.authz import (
 )
 from cyberrx.services.common import Page, PageRequest, as_utc, iso, new_id, paginate, utcnow
 from cyberrx.store import Store
-from cyberrx.store.models import Organisation, Token, User
+from cyberrx.store.models import LoginFailure, Organisation, Token, User
 
 _hasher = PasswordHasher()
 #: verified when the e-mail is unknown, so a login takes as long whether or not the account exists
@@ -222,18 +224,66 @@ def _issue(store: Store, user_id: str, kind: str, name: str, lifetime: timedelta
         return {**token_dict(token), "token": secret}
 
 
-def login(store: Store, email: str, password: str, session_ttl_hours: float) -> dict[str, Any]:
-    """A session token for a correct e-mail and password; Unauthenticated otherwise (same answer either way)."""
+def login(store: Store, email: str, password: str, session_ttl_hours: float, *, max_failures: int = 5,
+          lockout: timedelta = timedelta(minutes=15)) -> dict[str, Any]:
+    """A session token for a correct e-mail and password; Unauthenticated otherwise (same answer either way).
+
+    After ``max_failures`` failed logins in a row for one e-mail, logins for it are refused for ``lockout``
+    (TooManyAttempts), even with the right password, whether or not the account exists; a success clears
+    the count. The count lives in the database, so it holds across restarts and server processes."""
+    key = hash_token(email.strip().lower())
+    now = utcnow()
     with store.read() as s:
         user = s.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+        record = s.get(LoginFailure, key)
+    locked_until = as_utc(record.locked_until) if record is not None else None
+    if locked_until is not None and locked_until > now:
+        raise _locked(locked_until, now)
     stored = user.password_hash if user is not None else _DUMMY_HASH
     try:
         _hasher.verify(stored, password)
+        ok = True
     except (VerificationError, InvalidHashError):
-        raise Unauthenticated("wrong e-mail or password") from None
-    if user is None or not user.active:
+        ok = False
+    if not ok or user is None or not user.active:
+        until = _record_failure(store, key, now, max_failures, lockout)
+        if until is not None:
+            raise _locked(until, now)
         raise Unauthenticated("wrong e-mail or password")
+    if record is not None:
+        with store.write() as s:
+            s.execute(delete(LoginFailure).where(LoginFailure.email_hash == key))
     return _issue(store, user.id, "session", "login", timedelta(hours=session_ttl_hours))
+
+
+def _locked(until: Any, now: Any) -> TooManyAttempts:
+    seconds = max(1, math.ceil((until - now).total_seconds()))
+    minutes = math.ceil(seconds / 60)
+    return TooManyAttempts(f"too many failed logins for this e-mail: try again in {minutes} minute"
+                           f"{'s' if minutes != 1 else ''}", seconds)
+
+
+def _record_failure(store: Store, key: str, now: Any, max_failures: int, lockout: timedelta) -> Any:
+    """Count one failure for ``key``; the time logins are locked until when this one reaches the limit."""
+    for attempt in range(2):
+        try:
+            with store.write() as s:
+                record = s.execute(select(LoginFailure).where(LoginFailure.email_hash == key)
+                                   .with_for_update()).scalar_one_or_none()
+                if record is None:
+                    record = LoginFailure(email_hash=key, failures=0, locked_until=None, updated_at=now)
+                    s.add(record)
+                record.failures += 1
+                record.updated_at = now
+                if record.failures >= max_failures:
+                    record.failures = 0
+                    record.locked_until = now + lockout
+                    return record.locked_until
+                return None
+        except IntegrityError:      # two first failures at once: the other inserted the row, count again
+            if attempt:
+                raise
+    return None
 
 
 def create_api_token(store: Store, principal: Principal, name: str, expires_in_days: int,

@@ -42,6 +42,14 @@ class Unauthenticated(CyberRxError):
     """No credentials, or credentials that are unknown, expired or revoked (HTTP 401)."""
 
 
+class TooManyAttempts(CyberRxError):
+    """Logins for this e-mail are paused after repeated failures (HTTP 429 with Retry-After)."""
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(message)
+
+
 class Forbidden(CyberRxError):
     """The caller sees the object but its role may not do this (HTTP 403)."""
 

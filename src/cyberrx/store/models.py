@@ -48,6 +48,19 @@ class User(Base):
     created_at: Mapped[datetime]
 
 
+class LoginFailure(Base):
+    """Failed logins for one e-mail (known or not: the same for both, so a lockout does not reveal accounts).
+
+    ``email_hash``: SHA-256 of the normalised e-mail; ``failures`` since the last success or lockout;
+    ``locked_until``: no login for this e-mail before then (UTC)."""
+
+    __tablename__ = "login_failures"
+    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
 class Token(Base):
     """A login session or an API token; only the SHA-256 of the secret is kept."""
 

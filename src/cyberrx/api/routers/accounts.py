@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
 from cyberrx.api.deps import PageDep, PrincipalDep, ServiceDep
+from cyberrx.api.errors import ErrorBody
 from cyberrx.api.schemas import (
     ID_PATTERN,
     LoginIn,
@@ -25,10 +27,15 @@ router = APIRouter()
 IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
-@router.post("/auth/login", response_model=TokenOut, tags=["auth"])
+@router.post("/auth/login", response_model=TokenOut, tags=["auth"],
+             responses={429: {"model": ErrorBody, "description": "too many failed logins for this e-mail"}})
 def login(body: LoginIn, service: ServiceDep) -> dict[str, Any]:
-    """A session token for the web (expires after the configured hours)."""
-    return accounts.login(service.store, body.email, body.password, service.settings.session_ttl_hours)
+    """A session token for the web (expires after the configured hours). After repeated failures for one e-mail
+    logins for it wait (429, Retry-After) whatever the password."""
+    settings = service.settings
+    return accounts.login(service.store, body.email, body.password, settings.session_ttl_hours,
+                          max_failures=settings.login_max_failures,
+                          lockout=timedelta(minutes=settings.login_lockout_minutes))
 
 
 @router.get("/auth/me", response_model=UserOut, tags=["auth"])
