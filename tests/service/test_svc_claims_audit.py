@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -118,3 +119,64 @@ def test_practice_sees_its_claim_but_cannot_touch_the_money(client: TestClient, 
     r = client.post(f"/claims/{t.brokered.claim}/payments",
                     headers={**t.h("practice_manager"), "Idempotency-Key": "x"}, json={"amount": "1.00"})
     assert r.status_code == 403
+
+
+def test_an_anchor_catches_a_chain_rewritten_or_cut_by_someone_who_can_write_the_database(
+        fresh_store: Any, monkeypatch: Any) -> None:
+    """Rewriting an event and recomputing every hash after it keeps the chain self-consistent, and so does
+    deleting the last events; only a head recorded outside the database (the anchor) shows either."""
+    from tests.service.world import profile
+
+    from cyberrx.cli.main import app
+    from cyberrx.services import accounts, claims_service, policies, practices
+    from cyberrx.services.audit import _body, chain_hash
+    from cyberrx.services.authz import OrgKind, Principal, Role
+    from cyberrx.services.common import iso
+
+    store = fresh_store
+    carrier = accounts.create_carrier(store, "Anchor Mutual")
+    uw = Principal("u" * 32, Role.UNDERWRITER, carrier["id"], OrgKind.CARRIER, carrier["id"])
+    adj = Principal("a" * 32, Role.CLAIMS_ADJUSTER, carrier["id"], OrgKind.CARRIER, carrier["id"])
+    practice = practices.create(store, uw, profile())
+    pol = policies.bind(store, uw, practice["id"], policy_terms("CRX-ANCHOR-1"))
+    claim = claims_service.open_claim(store, adj, pol["id"], claim_doc("CRX-ANCHOR-1"))
+    from cyberrx.claims import EntryKind
+    claims_service.change(store, adj, claim["id"], EntryKind.PAYMENT, Decimal("10.00"), "p1")
+    first = audit.verify(store)
+    assert first.ok and first.anchor == f"3:{first.head}"
+    anchor = (3, first.head)
+    claims_service.change(store, adj, claim["id"], EntryKind.PAYMENT, Decimal("5.00"), "p2")
+    assert audit.verify(store, anchor=anchor).ok                   # growing past the anchor is fine
+
+    # rewrite the first payment to 1.00 and recompute the hashes of it and every event after it
+    with store.write() as s:
+        events = s.query(AuditEvent).order_by(AuditEvent.seq).all()
+        prev = events[1].hash
+        for e in events[2:]:
+            after = {**e.after, "paid": "1.00"} if e.seq == 3 else e.after
+            body = _body(e.seq, iso(e.at), e.carrier_id, e.actor_id, e.action, e.subject_type, e.subject_id,
+                         e.before, after)
+            s.execute(update(AuditEvent).where(AuditEvent.seq == e.seq).values(
+                after=after, prev_hash=prev, hash=chain_hash(prev, body)))
+            prev = chain_hash(prev, body)
+    assert audit.verify(store).ok                                  # self-consistent: the rewrite is not seen
+    caught = audit.verify(store, anchor=anchor)
+    assert (caught.ok, caught.first_bad_seq) == (False, 3) and "rewritten" in (caught.reason or "")
+    assert caught.as_dict()["anchor"] is None
+
+    # cut the tail back to two events: self-consistent again, but the anchored event 3 is gone
+    with store.write() as s:
+        s.execute(delete(AuditEvent).where(AuditEvent.seq >= 3))
+    assert audit.verify(store).ok
+    cut = audit.verify(store, anchor=anchor)
+    assert (cut.ok, cut.first_bad_seq) == (False, 3) and "removed" in (cut.reason or "")
+
+    if store.schema is None:                                       # the command on the same (SQLite) database
+        monkeypatch.setenv("CYBERRX_DATABASE_URL", store.url)
+        monkeypatch.delenv("CYBERRX_SETTINGS_FILE", raising=False)
+        result = CliRunner().invoke(app, ["audit", "verify", "--anchor", f"3:{anchor[1]}"])
+        assert result.exit_code == 1 and "removed" in result.output
+        fine = CliRunner().invoke(app, ["audit", "verify", "--json"])
+        assert fine.exit_code == 0 and json.loads(fine.output)["anchor"].startswith("2:")
+        bad = CliRunner().invoke(app, ["audit", "verify", "--anchor", "three:abc"])
+        assert bad.exit_code == 2 and "--anchor" in bad.output

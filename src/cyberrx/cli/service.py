@@ -79,21 +79,38 @@ def create_user(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
+def audit_verify(
+    anchor: str = typer.Option(None, "--anchor", help="SEQ:HASH printed by an earlier verify (kept outside the "
+                                                     "database): the chain must still hold that event."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
     """Recompute the audit hash chain; exit 1 and name the first bad event if it was tampered with."""
     from cyberrx.bootstrap import build_store
     from cyberrx.config import load_settings
+    from cyberrx.errors import InvalidInput
     from cyberrx.services import audit
 
+    anchored: tuple[int, str] | None = None
+    if anchor is not None:
+        seq, _, digest = anchor.partition(":")
+        if not (seq.isdigit() and int(seq) >= 1 and len(digest) == 64
+                and all(c in "0123456789abcdef" for c in digest)):
+            raise InvalidInput(f"{anchor!r} is not an anchor", field="--anchor",
+                               allowed="SEQ:HASH, e.g. 42:<64 hex digits>, as printed by audit verify")
+        anchored = (int(seq), digest)
     store = build_store(load_settings())
     try:
         store.require_current()
-        report = audit.verify(store)
+        report = audit.verify(store, anchor=anchored)
     finally:
         store.dispose()
-    if report.ok:
+    if as_json:
+        typer.echo(json.dumps(report.as_dict()))
+    elif report.ok:
         typer.echo(f"audit chain intact: {report.events} events, head {report.head}")
-        return
-    typer.echo(f"audit chain BROKEN at event {report.first_bad_seq}: {report.reason} "
-               f"({report.events} events verified before it)", err=True)
-    raise typer.Exit(1)
+        typer.echo(f"keep this anchor outside the database and pass it next time: --anchor {report.anchor}")
+    else:
+        typer.echo(f"audit chain BROKEN at event {report.first_bad_seq}: {report.reason} "
+                   f"({report.events} events verified before it)", err=True)
+    if not report.ok:
+        raise typer.Exit(1)

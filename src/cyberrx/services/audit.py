@@ -69,13 +69,23 @@ class ChainReport:
     reason: str | None = None
     head: str = GENESIS
 
+    @property
+    def anchor(self) -> str:
+        """``SEQ:HASH`` of the head, to keep outside the database and pass to a later verify."""
+        return f"{self.events}:{self.head}"
+
     def as_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "events": self.events, "first_bad_seq": self.first_bad_seq, "reason": self.reason,
-                "head": self.head}
+                "head": self.head, "anchor": self.anchor if self.ok else None}
 
 
-def verify(store: Store, batch: int = 1000) -> ChainReport:
-    """Walk the whole chain in ``seq`` order and recompute every hash."""
+def verify(store: Store, batch: int = 1000, anchor: tuple[int, str] | None = None) -> ChainReport:
+    """Walk the whole chain in ``seq`` order and recompute every hash.
+
+    A chain checks itself only against itself: someone who can write the database could rewrite every event
+    after a change, or cut the tail. ``anchor`` ``(seq, hash)`` is a head recorded earlier outside the database
+    (printed by ``cyberrx audit verify``); the chain must still hold that event with that hash.
+    """
     prev, expected_seq, count = GENESIS, 1, 0
     with store.read() as session:
         last_seq = 0
@@ -83,6 +93,9 @@ def verify(store: Store, batch: int = 1000) -> ChainReport:
             rows = session.execute(select(AuditEvent).where(AuditEvent.seq > last_seq)
                                    .order_by(AuditEvent.seq).limit(batch)).scalars().all()
             if not rows:
+                if anchor is not None and anchor[0] > count:
+                    return ChainReport(False, count, count + 1, f"the chain ends at event {count}, before the "
+                                       f"anchored event {anchor[0]}: events were removed")
                 return ChainReport(True, count, head=prev)
             for e in rows:
                 if e.seq != expected_seq:
@@ -93,6 +106,9 @@ def verify(store: Store, batch: int = 1000) -> ChainReport:
                              e.before, e.after)
                 if chain_hash(prev, body) != e.hash:
                     return ChainReport(False, count, e.seq, "the event's content does not match its hash")
+                if anchor is not None and e.seq == anchor[0] and e.hash != anchor[1]:
+                    return ChainReport(False, count, e.seq, "the event differs from the anchored hash recorded "
+                                       "earlier: the chain was rewritten up to here")
                 prev, expected_seq, count, last_seq = e.hash, e.seq + 1, count + 1, e.seq
 
 
