@@ -60,21 +60,29 @@ def test_claim_is_adjudicated_and_payments_are_idempotent_and_capped(client: Tes
     assert Decimal(ledger[-1]["paid_after"]) == Decimal("1001.10")
 
 
-def test_audit_chain_records_decisions_and_finds_tampering(client: TestClient, service: Any, fresh_store: Any,
-                                                           monkeypatch: Any) -> None:
+def _bound_and_claimed(store: Any, carrier_name: str, policy_number: str) -> tuple[Any, dict[str, Any]]:
+    """A carrier, a practice, a policy bound on it and a claim opened (two audit events: bind, decision);
+    returns the adjuster and the claim."""
     from tests.service.world import profile
 
     from cyberrx.services import accounts, claims_service, policies, practices
     from cyberrx.services.authz import OrgKind, Principal, Role
 
-    store = fresh_store
-    carrier = accounts.create_carrier(store, "Audit Mutual")
+    carrier = accounts.create_carrier(store, carrier_name)
     uw = Principal("u" * 32, Role.UNDERWRITER, carrier["id"], OrgKind.CARRIER, carrier["id"])
     adj = Principal("a" * 32, Role.CLAIMS_ADJUSTER, carrier["id"], OrgKind.CARRIER, carrier["id"])
     practice = practices.create(store, uw, profile())
-    pol = policies.bind(store, uw, practice["id"], policy_terms("CRX-AUDIT-1"))
-    claim = claims_service.open_claim(store, adj, pol["id"], claim_doc("CRX-AUDIT-1"))
+    pol = policies.bind(store, uw, practice["id"], policy_terms(policy_number))
+    return adj, claims_service.open_claim(store, adj, pol["id"], claim_doc(policy_number))
+
+
+def test_audit_chain_records_decisions_and_finds_tampering(client: TestClient, service: Any, fresh_store: Any,
+                                                           monkeypatch: Any) -> None:
     from cyberrx.claims import EntryKind
+    from cyberrx.services import claims_service
+
+    store = fresh_store
+    adj, claim = _bound_and_claimed(store, "Audit Mutual", "CRX-AUDIT-1")
     claims_service.change(store, adj, claim["id"], EntryKind.PAYMENT, Decimal("10.00"), "k1")
     claims_service.change(store, adj, claim["id"], EntryKind.RESERVE, Decimal("5.00"), "k2")
     claims_service.change(store, adj, claim["id"], EntryKind.PAYMENT, Decimal("10.00"), "k1")  # replay: no event
@@ -125,22 +133,14 @@ def test_an_anchor_catches_a_chain_rewritten_or_cut_by_someone_who_can_write_the
         fresh_store: Any, monkeypatch: Any) -> None:
     """Rewriting an event and recomputing every hash after it keeps the chain self-consistent, and so does
     deleting the last events; only a head recorded outside the database (the anchor) shows either."""
-    from tests.service.world import profile
-
+    from cyberrx.claims import EntryKind
     from cyberrx.cli.main import app
-    from cyberrx.services import accounts, claims_service, policies, practices
+    from cyberrx.services import claims_service
     from cyberrx.services.audit import _body, chain_hash
-    from cyberrx.services.authz import OrgKind, Principal, Role
     from cyberrx.services.common import iso
 
     store = fresh_store
-    carrier = accounts.create_carrier(store, "Anchor Mutual")
-    uw = Principal("u" * 32, Role.UNDERWRITER, carrier["id"], OrgKind.CARRIER, carrier["id"])
-    adj = Principal("a" * 32, Role.CLAIMS_ADJUSTER, carrier["id"], OrgKind.CARRIER, carrier["id"])
-    practice = practices.create(store, uw, profile())
-    pol = policies.bind(store, uw, practice["id"], policy_terms("CRX-ANCHOR-1"))
-    claim = claims_service.open_claim(store, adj, pol["id"], claim_doc("CRX-ANCHOR-1"))
-    from cyberrx.claims import EntryKind
+    adj, claim = _bound_and_claimed(store, "Anchor Mutual", "CRX-ANCHOR-1")
     claims_service.change(store, adj, claim["id"], EntryKind.PAYMENT, Decimal("10.00"), "p1")
     first = audit.verify(store)
     assert first.ok and first.anchor == f"3:{first.head}"
