@@ -43,7 +43,12 @@ def test_obligations_json_for_the_issue_example():
     assert by[("individuals", "federal")]["deadline"] == "2027-05-13"   # 2027-03-14 + 60
     assert by[("hhs", "federal")]["citation"].startswith("45 CFR 164.408(b)")
     assert by[("state_regulator", "state")]["deadline"] == "2027-05-23"  # LA AG: 10 days after the notices
-    assert any("Mississippi" in w and "must be checked" in w for w in out["warnings"])
+    # Mississippi has a row since state table 2026-12-01 (Miss. Code Ann. 75-24-29): it is no longer "must be
+    # checked", and it adds no dated obligation (no day count, no regulator notice, health data not covered)
+    ms = next(s for s in out["states"] if s["state"] == "MS")
+    assert ms["covered"] is True and ms["statutes"] == ["Miss. Code Ann. 75-24-29"]
+    assert not any("must be checked" in w for w in out["warnings"])
+    assert all(o["states"] != ["MS"] for o in out["obligations"] if o["basis"] == "state")
 
 
 def test_obligations_table_renders():

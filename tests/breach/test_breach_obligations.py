@@ -74,10 +74,13 @@ def test_issue_example_all_obligations_and_citations():
     la = only(rep, Recipient.STATE_REGULATOR, basis="state")
     assert la.states == ("LA",) and la.deadline == date(2027, 5, 23)
     assert la.citation.startswith("La. R.S. 51:3074")
-    # Mississippi is not in the table: said plainly, never guessed
+    # Mississippi has a row since state table 2026-12-01 (this test used to check that it was "must be
+    # checked"): Miss. Code Ann. 75-24-29 covers only SSN / licence / financial-account data, sets no day count
+    # and no regulator notice, so it adds no obligation - the LA AG above is still the only state one
     ms = next(s for s in rep.states if s.state == "MS")
-    assert ms.covered is False
-    assert any(w.startswith("MS:") and "must be checked" in w for w in rep.warnings)
+    assert ms.covered is True and ms.statutes == ("Miss. Code Ann. 75-24-29",)
+    assert not any(w.startswith("MS:") and "must be checked" in w for w in rep.warnings)
+    assert [o.states for o in rep.obligations if o.basis == "state"] == [("LA",)]
     assert all(o.citation for o in rep.obligations)
 
 
@@ -339,9 +342,10 @@ def test_conflicting_sources_are_flagged():
 
 
 def test_every_unlisted_state_must_be_checked():
-    rep = report(affected_by_state={"NY": 5, "MS": 5, "GU": 1}, insufficient_contact_info=0)
+    # AL instead of MS: Mississippi has a row since state table 2026-12-01
+    rep = report(affected_by_state={"NY": 5, "AL": 5, "GU": 1}, insufficient_contact_info=0)
     unchecked = {s.state for s in rep.states if not s.covered}
-    assert unchecked == {"NY", "MS", "GU"}
+    assert unchecked == {"NY", "AL", "GU"}
     assert recipients(rep, basis="state") == []
     assert sum("must be checked" in w for w in rep.warnings) == 3
 

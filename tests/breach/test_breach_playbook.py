@@ -79,7 +79,11 @@ def test_deadlines_inline():
     assert "BY Thu 13 May 2027: Letters to affected patients (LA, MS)" in text
     assert "BY Thu 13 May 2027: Report to HHS" in text
     assert "BY Sun 23 May 2027: Notice to the state regulator (LA)" in text
-    assert "check the breach-notification law of MS" in text
+    # Mississippi has a row since state table 2026-12-01, so the playbook no longer sends it to the breach
+    # coach as unknown; a state without a row (NY) still is
+    assert "check the breach-notification law of MS" not in text
+    ny = all_text(book(incident(affected_by_state={"LA": 420, "NY": 130})))
+    assert "check the breach-notification law of NY" in ny
 
 
 def test_small_breach_year_end_hhs_report_is_in_after():
