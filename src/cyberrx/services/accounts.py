@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -256,14 +256,15 @@ def login(store: Store, email: str, password: str, session_ttl_hours: float, *, 
     return _issue(store, user.id, "session", "login", timedelta(hours=session_ttl_hours))
 
 
-def _locked(until: Any, now: Any) -> TooManyAttempts:
+def _locked(until: datetime, now: datetime) -> TooManyAttempts:
     seconds = max(1, math.ceil((until - now).total_seconds()))
     minutes = math.ceil(seconds / 60)
     return TooManyAttempts(f"too many failed logins for this e-mail: try again in {minutes} minute"
                            f"{'s' if minutes != 1 else ''}", seconds)
 
 
-def _record_failure(store: Store, key: str, now: Any, max_failures: int, lockout: timedelta) -> Any:
+def _record_failure(store: Store, key: str, now: datetime, max_failures: int,
+                    lockout: timedelta) -> datetime | None:
     """Count one failure for ``key``; the time logins are locked until when this one reaches the limit."""
     for attempt in range(2):
         try:
