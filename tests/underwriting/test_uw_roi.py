@@ -187,3 +187,52 @@ def test_the_exposed_clinic_is_told_its_debits_are_capped():
     # Lakeside's debits net to +0.15 (test_uw_rating): inside the cap
     assert improve(profile("lakeside-family-medicine.yaml"), trials=2_000)["current"]["schedule_debits_capped"] \
         is False
+
+
+def test_mfa_on_email_and_on_remote_access_share_one_licence():
+    """One MFA service covers e-mail and VPN: $3 per employee per month once (PropertyCasualty360 2021, S),
+    plus $300 a year (assumption) to extend it to the second system."""
+    costs = load_control_costs()
+    clinic = profile("underwriting/clinic-no-mfa.yaml")                 # 18 employees, no MFA anywhere
+    assert costs.annual_cost(Control.MFA_REMOTE_ACCESS, clinic) == 18 * 3 * 12             # 648: a new licence
+    assert costs.set_cost([Control.MFA_REMOTE_ACCESS, Control.MFA_EMAIL], clinic) == 648 + 300
+    assert costs.set_cost([Control.MFA_EMAIL, Control.MFA_REMOTE_ACCESS, Control.PATCH_CRITICAL_DAYS], clinic) \
+        == 648 + 300 + 25 * 3 * 12
+    # a practice with MFA on e-mail already pays only the extension for remote access, and the other way round
+    email_only = clinic.with_controls(clinic.controls.improved(Control.MFA_EMAIL))
+    assert costs.annual_cost(Control.MFA_REMOTE_ACCESS, email_only) == 300
+    remote_only = clinic.with_controls(clinic.controls.improved(Control.MFA_REMOTE_ACCESS))
+    assert costs.annual_cost(Control.MFA_EMAIL, remote_only) == 300
+    plan = improve(email_only, trials=2_000)
+    remote = by_control(plan)["mfa_remote_access"]
+    assert remote["annual_cost"] == 300
+    assert remote["shared_licence"] == {"control": "mfa_email", "annual_cost_with_it": 300.0}
+    assert by_control(plan)["patch_critical_days"]["shared_licence"] is None
+
+
+def test_the_best_set_counts_the_shared_licence_once(no_mfa_plan):
+    best = no_mfa_plan["best_set"]
+    chosen = set(best["controls"])
+    costs = load_control_costs()
+    clinic = profile("underwriting/clinic-no-mfa.yaml")
+    assert best["annual_cost"] == costs.set_cost([Control(c) for c in chosen], clinic)
+    if {"mfa_email", "mfa_remote_access"} <= chosen:
+        assert best["annual_cost"] == pytest.approx(sum(
+            costs.annual_cost(Control(c), clinic) for c in chosen) - 648 + 300)
+
+
+def test_a_licence_partner_that_is_not_a_control_is_refused_at_load():
+    import copy
+
+    from cyberrx.errors import RuleFileError
+    from cyberrx.reference import read_data_file
+    from cyberrx.underwriting.roi import parse_control_costs
+
+    data = copy.deepcopy(read_data_file("control_costs.yaml"))
+    data["controls"]["mfa_email"]["same_licence_as"]["control"] = "mfa_everywhere"
+    with pytest.raises(RuleFileError, match="mfa_email.same_licence_as: control must be one of"):
+        parse_control_costs(data)
+    data = copy.deepcopy(read_data_file("control_costs.yaml"))
+    del data["controls"]["mfa_remote_access"]["extension_per_year"]
+    with pytest.raises(RuleFileError, match="same_licence_as needs extension_per_year"):
+        parse_control_costs(data)

@@ -130,6 +130,13 @@ def improve_cmd(
                       _usd(r["loss_reduction_p99"]), _usd(r["premium_reduction"]), payback,
                       str(r["hicp_practice"]["practice"]), "yes" if r["insurer_baseline"] else "no")
     out.print(table)
+    listed = {r["control"] for r in data["recommendations"]}
+    for r in data["recommendations"]:
+        shared = r.get("shared_licence")
+        if shared and shared["control"] in listed:
+            out.print(f"{r['control']} and {shared['control']} share one licence: bought together, the second "
+                      f"costs only {_usd(shared['annual_cost_with_it'])} a year.", highlight=False)
+            break
     practices = sorted({(r["hicp_practice"]["practice"], r["hicp_practice"]["name"]) for r in data["recommendations"]})
     out.print("HICP (405(d)) practices: " + "; ".join(f"{n} {name}" for n, name in practices), highlight=False)
     best = data["best_set"]

@@ -3,7 +3,8 @@
 For each control the practice lacks (or has weakly: training without phishing simulation, patching slower than
 7 days), the practice is compared with itself with that control put in place (``Controls.improved``):
 
-- ``annual_cost`` usd/yr, from ``control_costs.yaml`` for the practice's employees and endpoints;
+- ``annual_cost`` usd/yr, from ``control_costs.yaml`` for the practice's employees and endpoints (MFA on e-mail
+  and on remote access share one licence: the second costs only its extension);
 - ``loss_reduction_mean`` usd/yr: drop in expected annual ground-up loss, noise-free (``engine.analytic``);
 - ``loss_reduction_p99`` usd: drop in the 1-in-100-year annual loss, simulated with common random numbers (both
   profiles under the no-controls ceiling, so every year's loss can only fall);
@@ -61,12 +62,33 @@ class ControlCosts:
     budget_minimum: float
     trials: int
 
-    def annual_cost(self, control: Control, profile: PracticeProfile) -> float:
-        """usd per year for this practice (employees and endpoints), at least the control's minimum."""
+    def annual_cost(self, control: Control, profile: PracticeProfile, alongside: Sequence[Control] = ()) -> float:
+        """usd per year for this practice (employees and endpoints), at least the control's minimum; only the
+        extension cost when it shares a licence with a control the practice has or buys ``alongside``."""
         row = self.controls[control.value]
+        partner = self.licence_partner(control)
+        if partner is not None and (profile.controls.has(partner) or partner in alongside):
+            return self.extension_cost(control)
         cost = _fig(row.get("fixed_per_year")) + 12.0 * (_fig(row.get("per_employee_month")) * profile.employees
                                                          + _fig(row.get("per_endpoint_month")) * profile.endpoints)
         return round(max(cost, _fig(row.get("minimum_per_year"))), 2)
+
+    def extension_cost(self, control: Control) -> float:
+        """usd per year to extend a licence the practice already has to this control (0 if it has no partner)."""
+        return round(_fig(self.controls[control.value].get("extension_per_year")), 2)
+
+    def licence_partner(self, control: Control) -> Control | None:
+        shared = self.controls[control.value].get("same_licence_as")
+        return None if shared is None else Control(shared["control"])
+
+    def set_cost(self, controls: Sequence[Control], profile: PracticeProfile) -> float:
+        """usd per year for a set bought together: of two controls sharing a licence, the first in ``Control``
+        order carries the licence and the other the extension."""
+        chosen = sorted(set(controls), key=list(Control).index)
+        total = 0.0
+        for i, control in enumerate(chosen):
+            total += self.annual_cost(control, profile, alongside=chosen[:i])
+        return round(total, 2)
 
     def hicp(self, control: Control) -> dict[str, Any]:
         h = self.controls[control.value]["hicp"]
@@ -95,6 +117,14 @@ def parse_control_costs(data: Mapping[str, Any], file: str = "control_costs.yaml
                 raise RuleFileError(f"{file}: controls.{c.value}: missing {key}")
         if not any(k in row for k in ("fixed_per_year", "per_employee_month", "per_endpoint_month")):
             raise RuleFileError(f"{file}: controls.{c.value}: no cost figure")
+        shared = row.get("same_licence_as")
+        if shared is not None:
+            allowed = {k.value for k in Control} - {c.value}
+            if not isinstance(shared, Mapping) or shared.get("control") not in allowed:
+                raise RuleFileError(f"{file}: controls.{c.value}.same_licence_as: control must be one of "
+                                    f"{', '.join(sorted(allowed))}")
+            if "extension_per_year" not in row:
+                raise RuleFileError(f"{file}: controls.{c.value}: same_licence_as needs extension_per_year")
     budget = data["default_budget"]
     return ControlCosts(str(data["version"]), controls, _fig(budget["revenue_share"]), _fig(budget["minimum"]),
                         int(_fig(data["roi"]["trials"])))
@@ -217,8 +247,12 @@ class ImprovementPlan:
         for r in self.recommendations:
             control = r.controls[0]
             baseline, note = self.costs.insurer_baseline(control, self.segment)
+            partner = self.costs.licence_partner(control)
+            shared = None
+            if partner is not None:
+                shared = {"control": partner.value, "annual_cost_with_it": self.costs.extension_cost(control)}
             recs.append({"control": control.value, **r.figures(), "hicp_practice": self.costs.hicp(control),
-                         "insurer_baseline": baseline, "insurer_baseline_note": note})
+                         "insurer_baseline": baseline, "insurer_baseline_note": note, "shared_licence": shared})
         best = None
         if self.best_set is not None:
             best = {"controls": [c.value for c in self.best_set.controls], **self.best_set.figures()}
@@ -250,7 +284,7 @@ def improvement_plan(profile: PracticeProfile, rules: RuleSet, manual: RateManua
     def recommend(controls: Sequence[Control], measured: _Measure | None = None) -> Recommendation:
         twin = with_controls(profile, controls)
         m = measured or ev.measure(twin)
-        return Recommendation(tuple(controls), round(sum(costs.annual_cost(c, profile) for c in controls), 2),
+        return Recommendation(tuple(controls), costs.set_cost(controls, profile),
                               base.expected_loss - m.expected_loss, base.p99 - m.p99, base.premium - m.premium,
                               base.technical - m.technical)
 
@@ -270,7 +304,7 @@ def _best_set(profile: PracticeProfile, ev: _Evaluator, costs: ControlCosts, sin
     best: tuple[float, tuple[Control, ...]] | None = None
     for size in range(1, MAX_SET + 1):
         for combo in itertools.combinations(pool, size):
-            cost = sum(costs.annual_cost(c, profile) for c in combo)
+            cost = costs.set_cost(combo, profile)
             if cost > budget:
                 continue
             net = base_loss - ev.expected_loss(with_controls(profile, combo)) - cost
