@@ -19,10 +19,9 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -43,6 +42,9 @@ from cyberrx.engine.fair import (
 )
 from cyberrx.engine.rng import BLOCK_TRIALS, Block, group_blocks, plan_blocks
 from cyberrx.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 #: probabilities of the Risk quantiles reported
 RISK_QUANTILES: tuple[float, ...] = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99)
