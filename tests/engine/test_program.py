@@ -27,14 +27,15 @@ def test_the_aggregate_covers_the_average_of_the_worst_years_not_just_the_p99():
     """Lakeside's shape: p99 $118,169 but the worst 1% of years average $268,295 (a ransomware year), so
     $500,000 is recommended, not the $250,000 the p99 alone would give. Revenue $2.4M x 0.5% = $12,000 ->
     the largest retention at or below it is $10,000."""
-    program = recommend_program(268_295, {"forensics": 21_422, "extortion": 0.0, "legal": 0.0}, 2_400_000,
-                                LIMITS, RETENTIONS, 0.005, median_when_hit_by_part={"extortion": 61_000})
+    program = recommend_program(268_295, {"forensics": 61_167, "extortion": 10_379, "legal": 0.0}, 2_400_000,
+                                LIMITS, RETENTIONS, 0.005, median_when_hit_by_part={"forensics": 2_303,
+                                                                                    "extortion": 63_928})
     assert program.aggregate_limit == 500_000 and program.retention == 10_000
-    # a part's own p99 -> its option; a part hit less than 1 year in 100 -> its median cost when hit;
-    # a part never hit -> no sublimit
-    assert program.sublimits == {"forensics": 50_000, "extortion": 100_000}
-    assert "TVaR99" in program.rule and "0.5% of annual revenue" in program.rule
-    assert "tower" not in program.rule
+    # forensics: its TVaR99 $61,167 -> $100,000; extortion, hit about 1 year in 1,000: its TVaR99 is only
+    # $10,379 but a typical ransom paid is $63,928 -> $100,000; a part never hit -> no sublimit
+    assert program.sublimits == {"forensics": 100_000, "extortion": 100_000}
+    assert "TVaR99" in program.rule and "median cost when hit" in program.rule
+    assert "0.5% of annual revenue" in program.rule and "tower" not in program.rule
 
 
 def test_sublimits_never_exceed_the_aggregate_and_a_huge_tail_asks_for_a_tower():

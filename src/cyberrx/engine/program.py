@@ -5,9 +5,9 @@ Rules (stated in every assessment, figures in loss_model.yaml ``program``):
   Not the p99 itself: for a small practice the incident the cover is bought for (ransomware, $150K-$300K)
   happens less than once in 100 years, so the p99 year can sit below one typical ransomware event while the
   worst 1% of years are made of them;
-- sublimit per coverage part: the smallest option at or above that part's own p99 annual loss, never above the
-  aggregate; a part hit in fewer than 1 year in 100 (p99 of zero) gets the smallest option at or above its
-  median cost in the years it is hit, so a typical claim is still paid; a part never hit gets none;
+- sublimit per coverage part: the smallest option at or above the larger of that part's own TVaR99 (its average
+  over its worst 1% of years) and its median cost in the years it is hit (so a typical claim is paid in full even
+  for a part hit less than once in 100 years), never above the aggregate; a part never hit gets none;
 - retention: the largest market retention option at or below a share of annual revenue the practice can absorb.
 """
 
@@ -41,21 +41,20 @@ class Program:
     rule: str
 
 
-def recommend_program(tvar99_total: float, p99_by_part: Mapping[str, float], annual_revenue: float,
+def recommend_program(tvar99_total: float, tvar99_by_part: Mapping[str, float], annual_revenue: float,
                       limit_options: Sequence[float], retention_options: Sequence[float],
                       retention_revenue_share: float,
                       median_when_hit_by_part: Mapping[str, float] | None = None) -> Program:
     aggregate = smallest_option_at_least(tvar99_total, limit_options)
     sublimits: dict[str, float] = {}
-    for part, p99 in p99_by_part.items():
-        basis = p99 if p99 > 0 else (median_when_hit_by_part or {}).get(part, 0.0)
+    for part, tail in tvar99_by_part.items():
+        basis = max(tail, (median_when_hit_by_part or {}).get(part, 0.0))
         if basis > 0:
             sublimits[part] = min(aggregate, smallest_option_at_least(basis, limit_options))
     retention = largest_option_at_most(annual_revenue * retention_revenue_share, retention_options)
     rule = (f"aggregate limit = smallest market limit >= the average of the worst 1% of years (TVaR99); "
-            f"each sublimit = "
-            f"smallest market limit >= that part's p99 (or, for a part hit less than 1 year in 100, its median "
-            f"cost when hit), capped at the aggregate; retention = largest market retention <= "
+            f"each sublimit = smallest market limit >= the larger of that part's TVaR99 and its median cost when "
+            f"hit, capped at the aggregate; retention = largest market retention <= "
             f"{retention_revenue_share:.1%} of annual revenue")
     if tvar99_total > max(limit_options):
         rule += "; the worst 1% of years exceed the largest single limit: consider excess layers (a tower)"

@@ -17,7 +17,7 @@ from cyberrx import ENGINE_VERSION
 from cyberrx.domain.policy import PolicyTerms
 from cyberrx.domain.profile import PracticeProfile
 from cyberrx.engine.annual import Accumulator, AnnualLosses, combine, run_blocks
-from cyberrx.engine.metrics import exceedance_curve, quantiles, summarize
+from cyberrx.engine.metrics import exceedance_curve, quantiles, summarize, tvar
 from cyberrx.engine.program import recommend_program, uncovered_share
 from cyberrx.engine.rng import group_blocks
 from cyberrx.engine.scenarios import ScenarioParameters, build_parameters
@@ -63,12 +63,13 @@ def run_simulation(params: ScenarioParameters, n_trials: int, seed: int, *, term
 
 
 def _part_stats(values: np.ndarray, n_trials: int) -> dict[str, float]:
-    """Mean, p99 and median-when-hit of one part's annual loss, given its non-zero annual values."""
+    """Mean, p99, TVaR99 and median-when-hit of one part's annual loss, given its non-zero annual values."""
     hit = values[values > 0]
     return {
         "mean": float(values.sum() / n_trials),
         # quantiles() counts the years left out of ``values`` as zeros
         "p99": float(quantiles(hit, [0.99], n_total=n_trials)[0]),
+        "tvar99": float(tvar(hit, 0.99, n_total=n_trials)) if hit.shape[0] else 0.0,
         "probability": hit.shape[0] / n_trials,
         "median_when_hit": float(quantiles(hit, [0.5])[0]) if hit.shape[0] else 0.0,
     }
@@ -125,7 +126,7 @@ def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, para
     }
     prog_tables = ref.tables["program"]
     program = recommend_program(
-        annual["tvar99"], {k: v["p99"] for k, v in by_coverage.items()}, profile.annual_revenue,
+        annual["tvar99"], {k: v["tvar99"] for k, v in by_coverage.items()}, profile.annual_revenue,
         limit_options=ref.figure("program.limit_options"),
         retention_options=ref.figure("program.retention_options"),
         retention_revenue_share=float(prog_tables["retention_revenue_share"]["value"]),
