@@ -68,6 +68,27 @@ def test_text_report_names_the_reference_version_and_program():
     assert "reference data 2026" in result.output and "Recommended aggregate limit" in result.output
 
 
+def test_text_report_shows_each_sublimit_next_to_what_it_is_based_on():
+    """Each coverage part's row: expected cost, the average of its worst 1% of years and its typical claim,
+    then the recommended sublimit, the smallest market option at or above the larger of the two."""
+    result = CliRunner(env={"COLUMNS": "160"}).invoke(
+        app, ["assess", str(EXAMPLES / "lakeside-family-medicine.yaml"), "--trials", "20000", "--seed", "4"])
+    assert result.exit_code == 0
+    data = assess(load_model_path("lakeside-family-medicine.yaml"), 20_000, seed=4)
+    forensics = data["by_coverage"]["forensics"]
+    row = next(line for line in result.output.splitlines() if "forensics" in line)
+    for figure in (forensics["mean"], forensics["tvar99"], forensics["median_when_hit"],
+                   data["recommended"]["sublimits"]["forensics"]):
+        assert f"${figure:,.0f}" in row
+    assert "worst 1% of" in result.output and "typical claim" in result.output
+
+
+def load_model_path(name: str):
+    from cyberrx.domain import PracticeProfile, load_model
+
+    return load_model(PracticeProfile, EXAMPLES / name)
+
+
 @pytest.mark.parametrize("bad", [["--trials", "10"], ["--seed", "-1"]])
 def test_run_size_is_checked(bad):
     result = CliRunner().invoke(app, ["assess", str(EXAMPLES / "solo-therapy-office.yaml"), *bad])

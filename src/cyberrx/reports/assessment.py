@@ -57,14 +57,15 @@ def render_assessment(result: dict[str, Any], console: Console) -> None:
 
     parts = Table(title="Cost by what a cyber policy pays for", show_lines=False)
     parts.add_column("coverage part")
-    parts.add_column("id", style="dim")
+    parts.add_column("id", style="dim", no_wrap=True)
     parts.add_column("expected / yr", justify="right")
-    parts.add_column("1-in-100 year", justify="right")
+    parts.add_column("worst 1% of years (avg)", justify="right")
+    parts.add_column("typical claim", justify="right")
     parts.add_column("recommended sublimit", justify="right")
     for part in PARTS:
         row = result["by_coverage"][part.value]
         sub = rec["sublimits"].get(part.value)
-        parts.add_row(PART_LABELS[part.value], part.value, usd(row["mean"]), usd(row["p99"]),
+        parts.add_row(PART_LABELS[part.value], part.value, usd(row["mean"]), usd(row.get("tvar99", 0.0)), usd(row["median_when_hit"]) if row.get("median_when_hit") else "-",
                       usd(sub) if sub else "-")
 
     scen = Table(title="What causes it")
