@@ -65,7 +65,8 @@ def render_assessment(result: dict[str, Any], console: Console) -> None:
     for part in PARTS:
         row = result["by_coverage"][part.value]
         sub = rec["sublimits"].get(part.value)
-        parts.add_row(PART_LABELS[part.value], part.value, usd(row["mean"]), usd(row.get("tvar99", 0.0)), usd(row["median_when_hit"]) if row.get("median_when_hit") else "-",
+        typical = usd(row["median_when_hit"]) if row.get("median_when_hit") else "-"
+        parts.add_row(PART_LABELS[part.value], part.value, usd(row["mean"]), usd(row.get("tvar99", 0.0)), typical,
                       usd(sub) if sub else "-")
 
     scen = Table(title="What causes it")
