@@ -5,24 +5,13 @@ from __future__ import annotations
 import pytest
 
 from cyberrx.errors import RuleFileError
-from cyberrx.reference import check_sources, load_loss_model
-
-
-def _figures(node, path=""):
-    if isinstance(node, dict):
-        if "value" in node:
-            yield path, node
-        for k, v in node.items():
-            yield from _figures(v, f"{path}.{k}" if path else k)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _figures(v, f"{path}[{i}]")
+from cyberrx.reference import check_sources, iter_figures, load_loss_model
 
 
 def test_loss_model_is_versioned_and_every_figure_is_sourced():
     ref = load_loss_model()
     assert ref.version
-    figures = list(_figures(ref.tables))
+    figures = list(iter_figures(ref.tables))
     assert len(figures) > 80
     for path, fig in figures:
         if "source" in fig:

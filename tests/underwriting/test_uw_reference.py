@@ -5,26 +5,15 @@ from __future__ import annotations
 import pytest
 
 import cyberrx.underwriting as uw
-from cyberrx.reference import read_data_file
+from cyberrx.reference import iter_figures, read_data_file
 from cyberrx.vocab import Control
-
-
-def _figures(node, path=""):
-    if isinstance(node, dict):
-        if "value" in node:
-            yield path, node
-        for k, v in node.items():
-            yield from _figures(v, f"{path}.{k}" if path else k)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _figures(v, f"{path}[{i}]")
 
 
 @pytest.mark.parametrize("name", ["underwriting_rules.yaml", "rate_manual.yaml", "control_costs.yaml"])
 def test_every_figure_is_sourced_and_every_assumption_says_why(name):
     data = read_data_file(name)
     assert data["version"]
-    figures = list(_figures(data))
+    figures = list(iter_figures(data))
     assert figures
     for path, fig in figures:
         assert str(fig.get("source", "")).strip(), path

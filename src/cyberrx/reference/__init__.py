@@ -7,6 +7,7 @@ on request (``load_reference``), never at import; results are cached per process
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -47,6 +48,18 @@ def check_sources(node: Any, where: str, file: str, inherited: bool = False) -> 
             check_sources(child, f"{where}[{i}]", file, inherited)
 
 
+def iter_figures(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every figure (a mapping with ``value``) under ``node`` with its dotted path, e.g. ``frequency.ransomware``."""
+    if isinstance(node, dict):
+        if "value" in node:
+            yield path, node
+        for key, child in node.items():
+            yield from iter_figures(child, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        for i, child in enumerate(node):
+            yield from iter_figures(child, f"{path}[{i}]")
+
+
 @dataclass(frozen=True)
 class LossModelReference:
     """The loss-model tables (``loss_model.yaml``) with their version."""
@@ -74,4 +87,4 @@ def load_loss_model(name: str = "loss_model.yaml") -> LossModelReference:
     return LossModelReference(version=str(version), tables=data)
 
 
-__all__ = ["LossModelReference", "check_sources", "load_loss_model", "read_data_file"]
+__all__ = ["LossModelReference", "check_sources", "iter_figures", "load_loss_model", "read_data_file"]
