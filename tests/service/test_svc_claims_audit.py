@@ -180,3 +180,33 @@ def test_an_anchor_catches_a_chain_rewritten_or_cut_by_someone_who_can_write_the
         assert fine.exit_code == 0 and json.loads(fine.output)["anchor"].startswith("2:")
         bad = CliRunner().invoke(app, ["audit", "verify", "--anchor", "three:abc"])
         assert bad.exit_code == 2 and "--anchor" in bad.output
+
+
+def test_profile_changes_and_incidents_are_in_the_audit_trail(fresh_store: Any) -> None:
+    """What the practice told the carrier, and when it knew of a breach, can decide a later dispute."""
+    from tests.service.world import incident_doc, profile
+
+    from cyberrx.services import accounts, incidents, practices
+    from cyberrx.services.authz import OrgKind, Principal, Role
+
+    store = fresh_store
+    carrier = accounts.create_carrier(store, "Trail Mutual")
+    uw = Principal("u" * 32, Role.UNDERWRITER, carrier["id"], OrgKind.CARRIER, carrier["id"])
+    adj = Principal("a" * 32, Role.CLAIMS_ADJUSTER, carrier["id"], OrgKind.CARRIER, carrier["id"])
+    practice = practices.create(store, uw, profile("Trail Clinic"))
+    changed = practices.update_profile(store, uw, practice["id"], profile("Trail Clinic East"))
+    assert changed["version"] == 2
+    inc = incidents.record(store, adj, practice["id"], incident_doc())
+    report = audit.verify(store)
+    assert report.ok and report.events == 2
+    with store.read() as s:
+        events = s.query(AuditEvent).order_by(AuditEvent.seq).all()
+    change, recorded = events
+    assert (change.action, change.subject_id, change.actor_id) == ("practice.profile_change", practice["id"],
+                                                                   uw.user_id)
+    assert change.before == {"version": 1, "name": "Trail Clinic"}
+    assert change.after["version"] == 2 and change.after["name"] == "Trail Clinic East"
+    assert change.after["profile_version_id"] == changed["profile_version_id"]
+    assert (recorded.action, recorded.subject_id) == ("incident.record", inc["id"])
+    assert recorded.after["discovered"] == incident_doc()["discovered"]
+    assert recorded.after["obligations"] == len(inc["obligations"]["obligations"])

@@ -1,5 +1,5 @@
-"""The audit trail: every underwriting decision, bind, claim decision, reserve change and payment, append-only and
-hash-chained.
+"""The audit trail: every underwriting decision, bind, claim decision, reserve change and payment, and every change
+of a practice's profile and incident recorded, append-only and hash-chained.
 
 Event ``n`` stores ``prev_hash`` (the hash of event ``n - 1``; 64 zeros for the first) and
 ``hash = sha256(prev_hash + body)`` where ``body`` is the canonical JSON (sorted keys, no spaces) of

@@ -12,6 +12,7 @@ from cyberrx.breach import assess_obligations
 from cyberrx.domain.incident import Incident as IncidentDoc
 from cyberrx.domain.parsing import parse_model
 from cyberrx.errors import InvalidInput
+from cyberrx.services import audit
 from cyberrx.services.authz import Principal, not_found, require, scope
 from cyberrx.services.common import Page, PageRequest, iso, json_safe, new_id, paginate, utcnow
 from cyberrx.services.practices import visible_practice
@@ -41,6 +42,11 @@ def record(store: Store, principal: Principal, practice_id: str, incident: Any,
                        incident=incident, obligations=json_safe(report.as_dict()), created_at=utcnow(),
                        created_by=principal.user_id)
         s.add(row)
+        s.flush()
+        # the record of when the practice knew: every notification deadline runs from ``discovered``
+        audit.record(s, principal, "incident.record", "incident", row.id, None,
+                     {"practice_id": org.id, "discovered": doc.discovered.isoformat(),
+                      "obligations": len(report.obligations), "reportable": report.reportable})
         return incident_dict(row)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from cyberrx.domain.parsing import parse_model
 from cyberrx.domain.profile import PracticeProfile
 from cyberrx.errors import Conflict, InvalidInput
+from cyberrx.services import audit
 from cyberrx.services.authz import OrgKind, Principal, not_found, organisation_scope, require
 from cyberrx.services.common import Page, PageRequest, iso, new_id, paginate, utcnow
 from cyberrx.store import Store
@@ -92,8 +93,13 @@ def update_profile(store: Store, principal: Principal, practice_id: str, profile
             v = ProfileVersion(id=new_id(), practice_id=org.id, version=int(n or 0) + 1, profile=profile,
                                created_at=utcnow(), created_by=principal.user_id)
             s.add(v)
+            before_name = org.name
             org.name = checked.name
             s.flush()
+            # a changed application (controls, records, revenue) can decide a later coverage dispute
+            audit.record(s, principal, "practice.profile_change", "practice", org.id,
+                         {"version": int(n or 0), "name": before_name},
+                         {"version": v.version, "name": org.name, "profile_version_id": v.id})
             return practice_dict(org, v)
     except IntegrityError:
         raise Conflict(f"practice {practice_id} was changed at the same time: try again") from None
