@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cyberrx.engine.program import (
     largest_option_at_most,
@@ -54,3 +56,26 @@ def test_sublimits_never_exceed_the_aggregate_and_a_huge_tail_asks_for_a_tower()
 ])
 def test_uncovered_share_by_hand(loss, limit, retention, share):
     assert uncovered_share(loss, limit, retention) == pytest.approx(share)
+
+
+money = st.floats(min_value=0, max_value=2e7, allow_nan=False)
+
+
+@given(tail=money, more=money, parts=st.dictionaries(st.sampled_from(["forensics", "legal", "extortion"]),
+                                                      st.tuples(money, money), max_size=3),
+       revenue=st.floats(min_value=1e4, max_value=5e8))
+def test_program_invariants(tail, more, parts, revenue):
+    """A worse tail never lowers the limit; every sublimit is a market option no larger than the aggregate and
+    at least the part's basis (unless capped); the retention is a market option."""
+    tvar = {k: v[0] for k, v in parts.items()}
+    median = {k: v[1] for k, v in parts.items()}
+    a = recommend_program(tail, tvar, revenue, LIMITS, RETENTIONS, 0.005, median_when_hit_by_part=median)
+    b = recommend_program(tail + more, tvar, revenue, LIMITS, RETENTIONS, 0.005, median_when_hit_by_part=median)
+    assert b.aggregate_limit >= a.aggregate_limit
+    assert a.aggregate_limit in LIMITS and a.retention in RETENTIONS
+    assert a.aggregate_limit >= min(tail, max(LIMITS))
+    for part, sub in a.sublimits.items():
+        basis = max(tvar[part], median[part])
+        assert sub in LIMITS and sub <= a.aggregate_limit
+        assert sub >= min(basis, a.aggregate_limit, max(LIMITS))
+    assert set(a.sublimits) == {p for p in parts if max(tvar[p], median[p]) > 0}
