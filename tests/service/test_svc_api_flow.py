@@ -172,3 +172,38 @@ def test_repeated_failed_logins_lock_the_email_for_a_while(client: TestClient, s
     assert attempt(email, PASSWORD).status_code == 200
     assert [attempt(email, "wrong password!!").status_code for _ in range(4)] == [401] * 4
     assert attempt(email, PASSWORD).status_code == 200
+
+
+def test_failures_spread_over_time_do_not_lock_and_stale_rows_are_purged(client: TestClient, service: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Failures count in a row only while each comes within the lockout window (15 minutes) of the one before;
+    rows of e-mails that stopped failing a day ago are deleted by the next failure of any e-mail."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from cyberrx.services import accounts
+    from cyberrx.services.accounts import hash_token
+    from cyberrx.services.common import utcnow
+    from cyberrx.store.models import LoginFailure
+
+    start = utcnow()
+    clock = {"now": start}
+    monkeypatch.setattr(accounts, "utcnow", lambda: clock["now"])
+    email = f"slow-{uuid.uuid4().hex[:8]}@example.org"
+
+    def fail() -> int:
+        return client.post("/auth/login", json={"email": email, "password": "wrong password!!"}).status_code
+
+    assert [fail() for _ in range(4)] == [401] * 4
+    clock["now"] = start + timedelta(minutes=16)        # the fifth comes after the window: counting restarts
+    assert fail() == 401
+    assert [fail() for _ in range(3)] == [401] * 3      # 4 in a row now
+    assert fail() == 429                                 # the fifth within the window locks
+    # a day and a half later another e-mail fails: this e-mail's row (lock long expired) is purged
+    clock["now"] = start + timedelta(days=1, hours=12)
+    other = f"other-{uuid.uuid4().hex[:8]}@example.org"
+    assert client.post("/auth/login", json={"email": other, "password": "wrong password!!"}).status_code == 401
+    with service.store.read() as s:
+        keys = set(s.execute(select(LoginFailure.email_hash)).scalars())
+    assert hash_token(email) not in keys and hash_token(other) in keys

@@ -15,7 +15,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from cyberrx.errors import Conflict, InvalidInput
@@ -39,6 +39,8 @@ _hasher = PasswordHasher()
 #: verified when the e-mail is unknown, so a login takes as long whether or not the account exists
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 MIN_PASSWORD_LENGTH = 12
+#: failed-login rows not touched for this long are deleted (longer than any lockout)
+STALE_FAILURES = timedelta(days=1)
 
 
 def hash_token(secret: str) -> str:
@@ -228,7 +230,8 @@ def login(store: Store, email: str, password: str, session_ttl_hours: float, *, 
           lockout: timedelta = timedelta(minutes=15)) -> dict[str, Any]:
     """A session token for a correct e-mail and password; Unauthenticated otherwise (same answer either way).
 
-    After ``max_failures`` failed logins in a row for one e-mail, logins for it are refused for ``lockout``
+    After ``max_failures`` failed logins in a row for one e-mail (each within ``lockout`` of the one before),
+    logins for it are refused for ``lockout``
     (TooManyAttempts), even with the right password, whether or not the account exists; a success clears
     the count. The count lives in the database, so it holds across restarts and server processes."""
     key = hash_token(email.strip().lower())
@@ -274,8 +277,16 @@ def _record_failure(store: Store, key: str, now: datetime, max_failures: int,
                 if record is None:
                     record = LoginFailure(email_hash=key, failures=0, locked_until=None, updated_at=now)
                     s.add(record)
+                else:
+                    last = as_utc(record.updated_at)
+                    if last is not None and now - last > lockout:
+                        record.failures = 0     # failures count in a row, each within a lockout window
                 record.failures += 1
                 record.updated_at = now
+                # rows of e-mails that stopped failing a day ago are kept no longer (attackers invent e-mails)
+                s.execute(delete(LoginFailure).where(
+                    LoginFailure.updated_at < now - STALE_FAILURES, LoginFailure.email_hash != key,
+                    or_(LoginFailure.locked_until.is_(None), LoginFailure.locked_until < now)))
                 if record.failures >= max_failures:
                     record.failures = 0
                     record.locked_until = now + lockout
