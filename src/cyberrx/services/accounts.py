@@ -231,13 +231,14 @@ def login(store: Store, email: str, password: str, session_ttl_hours: float, *, 
     """A session token for a correct e-mail and password; Unauthenticated otherwise (same answer either way).
 
     After ``max_failures`` failed logins in a row for one e-mail (each within ``lockout`` of the one before),
-    logins for it are refused for ``lockout``
-    (TooManyAttempts), even with the right password, whether or not the account exists; a success clears
-    the count. The count lives in the database, so it holds across restarts and server processes."""
-    key = hash_token(email.strip().lower())
+    logins for it are refused for ``lockout`` (TooManyAttempts), even with the right password, whether or not
+    the account exists; a success clears the count. The count lives in the database, so it holds across
+    restarts and server processes."""
+    address = email.strip().lower()
+    key = hash_token(address)
     now = utcnow()
     with store.read() as s:
-        user = s.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+        user = s.execute(select(User).where(User.email == address)).scalar_one_or_none()
         record = s.get(LoginFailure, key)
     locked_until = as_utc(record.locked_until) if record is not None else None
     if locked_until is not None and locked_until > now:

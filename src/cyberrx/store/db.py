@@ -47,6 +47,15 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
     return engine
 
 
+def _alembic_config() -> Any:
+    """The Alembic configuration of the migrations shipped in the package (no database URL yet)."""
+    from alembic.config import Config
+
+    cfg = Config(str(ALEMBIC_INI))
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
 class Store:
     """The database of one service instance: ``read()`` and ``write()`` give a session in one transaction."""
 
@@ -84,13 +93,10 @@ class Store:
     def upgrade(self, revision: str = "head") -> None:
         """Bring the schema to ``revision`` with Alembic (the only way the schema is made)."""
         from alembic import command
-        from alembic.config import Config
-
-        cfg = Config(str(ALEMBIC_INI))
-        cfg.set_main_option("script_location", str(MIGRATIONS))
-        cfg.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         from sqlalchemy.exc import OperationalError
 
+        cfg = _alembic_config()
+        cfg.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         try:
             conn = self.write_engine.connect()
         except OperationalError as exc:
@@ -108,12 +114,9 @@ class Store:
 
     def head_revision(self) -> str | None:
         """The newest migration this version of cyberrx ships."""
-        from alembic.config import Config
         from alembic.script import ScriptDirectory
 
-        cfg = Config(str(ALEMBIC_INI))
-        cfg.set_main_option("script_location", str(MIGRATIONS))
-        return ScriptDirectory.from_config(cfg).get_current_head()
+        return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
     def require_current(self) -> None:
         """Refuse to work on a database whose schema is not this version's (one clear line, not a traceback)."""
