@@ -143,7 +143,7 @@ def test_round_trip_quote_terms_assess_and_adjudicate(lakeside_quote, tmp_path):
     path = tmp_path / f"{lakeside_quote.option(1_000_000, 10_000).terms['policy_number']}.yaml"
     policy = load_policy(path)
     assert policy.model_dump() == lakeside_quote.option(1_000_000, 10_000).policy().model_dump()
-    out = assess(profile("lakeside-family-medicine.yaml"), 5_000, seed=3, policy=policy)
+    out = assess(profile("lakeside-family-medicine.yaml"), 5_000, seed=3, policy=policy).to_dict()
     assert 0 < out["insured_loss"]["mean"] < out["annual_loss"]["mean"]
     claim = tmp_path / "claim.yaml"
     claim.write_text(

@@ -37,6 +37,7 @@ from cyberrx.breach.states import (
     state_law_for,
     state_table,
 )
+from cyberrx.domain import results
 from cyberrx.domain.incident import Incident, LawEnforcementDelay, Role
 from cyberrx.vocab import Scenario
 
@@ -131,8 +132,18 @@ class ObligationsReport:
         found = [o for o in self.obligations if o.recipient is recipient]
         return found[0] if found else None
 
+    def to_result(self) -> results.Obligations:
+        """The typed result (:class:`~cyberrx.domain.results.Obligations`)."""
+        return results.Obligations.model_validate(self._data())
+
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready mapping (dates as ISO strings)."""
+        """A JSON-ready mapping (dates as ISO strings): :meth:`to_result`'s ``to_dict()``."""
+        return self.to_result().to_dict()
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.as_dict()
+
+    def _data(self) -> dict[str, Any]:
         return {
             "incident_id": self.incident_id,
             "entity": self.entity,

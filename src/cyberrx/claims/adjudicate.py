@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from cyberrx.claims.explain import explain_line, money
+from cyberrx.domain import results
 from cyberrx.domain.claim import Claim, load_claim
 from cyberrx.domain.policy import PolicyTerms, load_policy
 from cyberrx.engine.events import BI_COLUMNS
@@ -52,7 +53,7 @@ class LineResult:
     payable: Decimal
     reasons: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    def _data(self) -> dict[str, Any]:
         return {"coverage": self.coverage.value, "claimed": self.claimed, "covered": self.covered,
                 "retention": self.retention, "coinsurance": self.coinsurance, "payable": self.payable,
                 "reasons": list(self.reasons)}
@@ -92,15 +93,22 @@ class Adjudication:
     def total_payable(self) -> Decimal:
         return sum((x.payable for x in self.lines), ZERO)
 
+    def to_result(self) -> results.Adjudication:
+        """The typed result (:class:`~cyberrx.domain.results.Adjudication`): money exact to the cent."""
+        return results.Adjudication.model_validate(self._data())
+
     def to_dict(self) -> dict[str, Any]:
-        """Plain data (Decimal money) for JSON: the keys of issue 3 and a few more."""
+        """JSON-ready data (money as numbers rounded to cents): :meth:`to_result`'s ``to_dict()``."""
+        return self.to_result().to_dict()
+
+    def _data(self) -> dict[str, Any]:
         return {
             "claim_id": self.claim_id,
             "policy_number": self.policy_number,
             "status": self.status,
             "denial_reasons": list(self.denial_reasons),
             "retention_applied": self.retention_applied,
-            "lines": [x.to_dict() for x in self.lines],
+            "lines": [x._data() for x in self.lines],
             "total_claimed": self.total_claimed,
             "total_covered": self.total_covered,
             "total_retention": self.total_retention,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -13,7 +14,6 @@ from cyberrx.cli.main import app
 from cyberrx.domain import PracticeProfile, load_model
 from cyberrx.domain.policy import load_policy
 from cyberrx.reports.assessment import render_assessment
-from cyberrx.reports.jsonout import to_json
 from cyberrx.services.assess import DEFAULT_SEED, DEFAULT_TRIALS, assess
 
 
@@ -64,22 +64,25 @@ def assess_cmd(
     for path, practice in zip(profiles, practices, strict=True):
         progress = _LazyProgress(Console(stderr=True))
         try:
-            result = assess(practice, trials, seed, policy=terms, progress=progress, keep_annual=plot is not None,
-                            workers=workers)
+            result = assess(practice, trials, seed, policy=terms, progress=progress, workers=workers)
         finally:
             progress.close()
+        data = result.to_dict()
+        chart = None
         if plot is not None:
             from cyberrx.reports.plot import plot_assessment
 
-            result["_plot"] = plot_assessment(result, _plot_path(plot, path, several))
-        results.append(result)
+            chart = plot_assessment(data, _plot_path(plot, path, several))
+        results.append((data, chart))
     if json_out:
-        typer.echo(to_json(results if several else results[0]))
+        # exactly ``Assessment.to_dict()``: the library, the API and this command print the same data
+        docs = [data for data, _ in results]
+        typer.echo(json.dumps(docs if several else docs[0], indent=2))
         return
     out = Console()
     if not out.is_terminal:
         out = Console(width=110)
-    for result in results:
-        render_assessment(result, out)
-        if plot is not None:
-            typer.echo(f"charts written to {result['_plot']}")
+    for data, chart in results:
+        render_assessment(data, out)
+        if chart is not None:
+            typer.echo(f"charts written to {chart}")

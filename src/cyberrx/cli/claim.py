@@ -47,7 +47,8 @@ def adjudicate_cmd(
     """What the policy pays on CLAIM, line by line, after earlier claims given with --history."""
     result = adjudicate_files(policy, claim, history)
     if json_out:
-        typer.echo(money_json(result.to_dict()))
+        # the values of ``to_dict()``, written with cents (``45000.00``)
+        typer.echo(money_json(result.to_result().model_dump()))
     else:
         render(result, Console())
 

@@ -111,7 +111,7 @@ def improve_cmd(
 ) -> None:
     """Which security control buys the most: cost, loss and premium reductions, payback, best set for a budget."""
     practice = load_model(PracticeProfile, profile)
-    data = improve(practice, budget=budget, trials=trials, seed=seed, rules=rules_from(rules))
+    data = improve(practice, budget=budget, trials=trials, seed=seed, rules=rules_from(rules)).to_dict()
     if json_out:
         typer.echo(to_json(data))
         return

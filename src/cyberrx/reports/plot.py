@@ -16,7 +16,7 @@ def plot_assessment(result: dict[str, Any], path: str | Path) -> Path:
     from matplotlib.ticker import FuncFormatter
 
     money = FuncFormatter(lambda v, _: f"${v / 1e6:.1f}M" if v >= 1e6 else f"${v / 1e3:.0f}K")
-    curve = result["_exceedance"]
+    curve = result["exceedance"]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 5))
     ax1.plot(curve["levels"], curve["probability"], color="#1f4e79")
     ax1.set_yscale("log")

@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from cyberrx import ENGINE_VERSION
+from cyberrx import MODEL_VERSION
 from cyberrx.domain.policy import PolicyTerms
 from cyberrx.domain.profile import PracticeProfile
+from cyberrx.domain.results import Assessment, InsuredLoss, LossStats
 from cyberrx.engine.annual import Accumulator, AnnualLosses, combine, run_blocks
 from cyberrx.engine.metrics import exceedance_curve, quantiles, summarize, tvar
 from cyberrx.engine.program import recommend_program, uncovered_share
@@ -84,8 +85,8 @@ def check_run_size(trials: int, seed: int) -> None:
 
 def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = DEFAULT_SEED, *,
            policy: PolicyTerms | None = None, reference: LossModelReference | None = None,
-           progress: Progress | None = None, keep_annual: bool = False, workers: int = 1) -> dict[str, Any]:
-    """The assessment of ``profile`` as a JSON-ready mapping (money in usd as numbers).
+           progress: Progress | None = None, workers: int = 1) -> Assessment:
+    """The assessment of ``profile`` (:class:`~cyberrx.domain.results.Assessment`, money in usd to the cent).
 
     With ``policy``, the terms are applied to every simulated incident as a claim (same arithmetic as claim
     adjudication) and the result adds ``insured_loss`` (what the policy pays) and ``retained_loss`` (what the
@@ -99,20 +100,22 @@ def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = D
     if policy is not None:
         terms = compile_terms(policy, {c.value: profile.controls.has(c) for c in Control})
     losses = run_simulation(params, trials, seed, terms=terms, workers=workers, progress=progress)
-    result = summarize_assessment(profile, ref, params, losses, seed, keep_annual=keep_annual)
+    result = summarize_assessment(profile, ref, params, losses, seed)
     if policy is not None and terms is not None and losses.insured is not None and losses.retained is not None:
-        insured = summarize(losses.insured, n_total=trials)
+        insured: dict[str, Any] = summarize(losses.insured, n_total=trials)
         parts = losses.insured_part_losses or [np.zeros(0) for _ in PARTS]
         insured["by_coverage"] = {part.value: _part_stats(parts[j], trials) for j, part in enumerate(PARTS)}
-        result["policy_number"] = policy.policy_number
-        result["insured_loss"] = insured
-        result["retained_loss"] = summarize(losses.retained, n_total=trials)
-        result["policy_notes"] = list(terms.notes)
+        result = result.model_copy(update={
+            "policy_number": policy.policy_number,
+            "insured_loss": InsuredLoss.model_validate(insured),
+            "retained_loss": LossStats.model_validate(summarize(losses.retained, n_total=trials)),
+            "policy_notes": list(terms.notes),
+        })
     return result
 
 
 def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, params: ScenarioParameters,
-                         losses: AnnualLosses, seed: int, keep_annual: bool = False) -> dict[str, Any]:
+                         losses: AnnualLosses, seed: int) -> Assessment:
     n = losses.n_trials
     annual = summarize(losses.year_loss, n_total=n)
     by_coverage = {part.value: _part_stats(losses.part_losses[j], n) for j, part in enumerate(PARTS)}
@@ -137,6 +140,7 @@ def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, para
     existing_retention = float(existing.retention) if existing else 0.0
     uncovered = uncovered_share(annual["p99"], existing_limit, existing_retention)
     total_rate = float(params.frequency.sum())
+    levels, prob = exceedance_curve(losses.year_loss, n_total=n)
     result: dict[str, Any] = {
         "practice": profile.name,
         "records": profile.records,
@@ -160,12 +164,10 @@ def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, para
         "trials": n,
         "seed": seed,
         "reference_version": ref.version,
-        "engine_version": ENGINE_VERSION,
+        "engine_version": MODEL_VERSION,
+        "exceedance": {"levels": levels.tolist(), "probability": prob.tolist()},
     }
-    if keep_annual:
-        levels, prob = exceedance_curve(losses.year_loss, n_total=n)
-        result["_exceedance"] = {"levels": levels, "probability": prob}
-    return result
+    return Assessment.model_validate(result)
 
 
 __all__ = ["DEFAULT_SEED", "DEFAULT_TRIALS", "assess", "check_run_size", "run_simulation",

@@ -19,7 +19,7 @@ from cyberrx.domain.profile import PracticeProfile
 from cyberrx.errors import InvalidInput
 from cyberrx.services.assess import DEFAULT_SEED, assess, check_run_size
 from cyberrx.services.authz import Principal, not_found, require, scope
-from cyberrx.services.common import Page, PageRequest, iso, json_safe, new_id, paginate, utcnow
+from cyberrx.services.common import Page, PageRequest, iso, new_id, paginate, utcnow
 from cyberrx.services.jobs import new_job
 from cyberrx.services.practices import check_profile, latest_version, visible_practice
 from cyberrx.store import Store
@@ -49,7 +49,7 @@ def assessment_dict(a: Assessment, version: int | None = None, *, with_result: b
 def _compute(profile: PracticeProfile, trials: int, seed: int, policy: dict[str, Any] | None,
              progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     terms = parse_policy(policy) if policy is not None else None
-    return json_safe(assess(profile, trials, seed, policy=terms, progress=progress))
+    return assess(profile, trials, seed, policy=terms, progress=progress).to_dict()
 
 
 def request(store: Store, limits: Limits, principal: Principal, practice_id: str, trials: int,

@@ -46,6 +46,8 @@ from cyberrx.errors import InvalidInput
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
+    from cyberrx.domain.results import FairResult
+
 #: probabilities of the Risk quantiles reported
 RISK_QUANTILES: tuple[float, ...] = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99)
 #: blocks per work unit: small enough that units in flight stay a few MB, large enough to amortise
@@ -89,11 +91,17 @@ class FairSummary:
                 return n
         raise KeyError(name)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dictionary (the ``--json`` output)."""
+    def to_result(self) -> FairResult:
+        """The typed result (:class:`~cyberrx.domain.results.FairResult`)."""
+        from cyberrx.domain.results import FairResult
+
         out = asdict(self)
         out["nodes"] = {n["node"]: {k: v for k, v in n.items() if k != "node"} for n in out["nodes"]}
-        return out
+        return FairResult.model_validate(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary (the ``--json`` output): :meth:`to_result`'s ``to_dict()``."""
+        return self.to_result().to_dict()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from cyberrx.domain.profile import PracticeProfile
+from cyberrx.domain.results import Improvement
 from cyberrx.errors import InvalidInput
 from cyberrx.reference import LossModelReference, load_loss_model
 from cyberrx.services.assess import MAX_TRIALS
@@ -75,14 +76,14 @@ def write_terms(result: Quote, directory: Path) -> list[Path]:
 
 def improve(profile: PracticeProfile, *, budget: float | None = None, trials: int | None = None,
             seed: int | None = None, rules: RuleSet | None = None, manual: RateManual | None = None,
-            loss_model: LossModelReference | None = None, costs: ControlCosts | None = None) -> dict[str, Any]:
+            loss_model: LossModelReference | None = None, costs: ControlCosts | None = None) -> Improvement:
     """Control ROI for ``profile``: recommendations in rank order and the best set within ``budget`` (usd/yr)."""
     _check_run(trials, seed)
     if budget is not None and budget < 0:
         raise InvalidInput(f"{budget} is negative", field="budget", allowed="usd per year >= 0")
     plan = improvement_plan(profile, rules or load_rules(), manual or load_manual(), loss_model or load_loss_model(),
                             costs or load_control_costs(), budget=budget, trials=trials, seed=seed)
-    return plan.to_dict()
+    return plan.to_result()
 
 
 def estimates(*, specialty: str | None = None, rules: RuleSet | None = None,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from cyberrx.domain import results
 from cyberrx.domain.policy import PolicyTerms
 from cyberrx.domain.profile import PracticeProfile
 from cyberrx.engine.terms import compile_terms
@@ -73,7 +74,10 @@ class QuoteOption:
     def policy(self) -> PolicyTerms:
         return to_terms(self.terms)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_result(self) -> results.QuoteOption:
+        return results.QuoteOption.model_validate(self._data())
+
+    def _data(self) -> dict[str, Any]:
         return {
             "limit": self.limit, "retention": self.retention, "premium": self.premium,
             "technical_premium": round(self.technical.technical_premium, 2),
@@ -107,11 +111,18 @@ class Quote:
                 return o
         raise InvalidInput(f"no option with limit {limit:,.0f} and retention {retention:,.0f}", field="option")
 
+    def to_result(self) -> results.Quote:
+        """The typed result (:class:`~cyberrx.domain.results.Quote`): what ``--json`` prints and the API returns."""
+        return results.Quote.model_validate(self._data())
+
     def to_dict(self) -> dict[str, Any]:
+        return self.to_result().to_dict()
+
+    def _data(self) -> dict[str, Any]:
         return {
             "practice": self.practice, "segment": self.segment.value, "segment_reasons": list(self.segment_reasons),
             "findings": [f.to_dict() for f in self.findings],
-            "options": [o.to_dict() for o in self.options],
+            "options": [o._data() for o in self.options],
             "technical_formula": self.basis.formula, "trials": self.trials, "seed": self.seed,
             "versions": self.versions,
         }

@@ -27,6 +27,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from cyberrx.domain import results
 from cyberrx.domain.profile import PracticeProfile
 from cyberrx.engine.analytic import expected_annual_loss
 from cyberrx.engine.metrics import quantiles
@@ -242,7 +243,14 @@ class ImprovementPlan:
     seed: int
     debits_capped: bool = False      # the rate manual's debits exceed their cap: one control may not move the price
 
+    def to_result(self) -> results.Improvement:
+        """The typed result (:class:`~cyberrx.domain.results.Improvement`)."""
+        return results.Improvement.model_validate(self._data())
+
     def to_dict(self) -> dict[str, Any]:
+        return self.to_result().to_dict()
+
+    def _data(self) -> dict[str, Any]:
         recs = []
         for r in self.recommendations:
             control = r.controls[0]
