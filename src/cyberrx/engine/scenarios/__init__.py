@@ -14,7 +14,7 @@ hit (``PARTS``) and one function computing the parameters::
     vendor_breach       vendor_breach
     vendor_outage       vendor_outage
     shared              the scalars every scenario shares (thresholds, the class-action curve)
-    terms               the equation terms the families share (one small function each)
+    factors             the equation terms the families share (one small function each)
 
 :func:`build_parameters` iterates :data:`REGISTRY` in the fixed order of ``cyberrx.vocab.SCENARIOS`` and
 returns a :class:`ScenarioParameters` of arrays indexed by scenario, which the simulator gathers per event.

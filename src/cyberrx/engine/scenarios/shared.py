@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cyberrx.engine.scenarios import terms as t
+from cyberrx.engine.scenarios import factors as t
 
 REQUIRES_TABLES = ("notification", "regulatory", "litigation")
 

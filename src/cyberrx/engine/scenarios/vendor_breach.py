@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cyberrx.domain.profile import PracticeProfile
-from cyberrx.engine.scenarios import terms as t
+from cyberrx.engine.scenarios import factors as t
 from cyberrx.vocab import CoveragePart, Scenario
 
 C = CoveragePart
