@@ -40,7 +40,7 @@ R = TypeVar("R")
 
 @runtime_checkable
 class Executor(Protocol):
-    """Maps a function over argument tuples, yielding results in order; a context manager."""
+    """Maps a function over argument tuples, yielding results in order; a context manager that closes."""
 
     #: how many tasks can run at once (the kernel splits a run into a few groups per worker)
     workers: int
@@ -49,6 +49,10 @@ class Executor(Protocol):
 
     def map(self, fn: Callable[..., R], args: Iterable[tuple[Any, ...]]) -> Iterator[R]:
         """``fn(*a)`` for each ``a`` in ``args``, yielded in the order of ``args``."""
+        ...
+
+    def close(self) -> None:
+        """Release the workers (what leaving the ``with`` block does)."""
         ...
 
     def __enter__(self) -> Executor: ...
