@@ -197,3 +197,37 @@ def test_bad_amounts_are_refused_with_the_field(bad):
 def test_unknown_keys_are_refused():
     with pytest.raises(ValidationError, match="extra"):
         results.ScenarioStats.from_dict({"frequency": 0.1, "simulated_frequency": 0.1, "mean": 1, "other": 2})
+
+
+@pytest.mark.parametrize("groups", [1, 3, 64])
+def test_an_assessment_is_the_same_through_every_executor_and_chunking(lakeside, groups):
+    """Same seed, same figures: serial or process pool, in 1, 3 or 64 chunks (blocks of 500 trials here, so 64
+    chunks exist without simulating 17M years)."""
+    from cyberrx.engine.annual import simulate_annual
+    from cyberrx.engine.executors import ProcessPoolExecutor, SerialExecutor
+    from cyberrx.engine.scenarios import build_parameters
+    from cyberrx.reference import load_loss_model
+    from cyberrx.services.assess import summarize_assessment
+
+    ref = load_loss_model()
+    params = build_parameters(lakeside, ref.tables)
+    n = 64 * 500
+
+    def run(executor):
+        losses = simulate_annual(params, n, 9, executor=executor, groups=groups, block_trials=500)
+        return summarize_assessment(lakeside, ref, params, losses, 9).to_dict()
+
+    serial = run(SerialExecutor())
+    with ProcessPoolExecutor(2) as pool:
+        assert run(pool) == serial
+    baseline = simulate_annual(params, n, 9, executor=SerialExecutor(), groups=1, block_trials=500)
+    assert summarize_assessment(lakeside, ref, params, baseline, 9).to_dict() == serial
+
+
+def test_the_library_assess_takes_an_executor(lakeside):
+    from cyberrx.engine.executors import ProcessPoolExecutor
+
+    plain = cyberrx.assess(lakeside, trials=300_000, seed=4)
+    with ProcessPoolExecutor(2) as pool:
+        pooled = cyberrx.assess(lakeside, trials=300_000, seed=4, executor=pool)
+    assert pooled == plain

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
         QuoteOption,
         Result,
     )
+    from cyberrx.engine.executors import Executor
     from cyberrx.errors import Conflict, CyberRxError, InvalidInput, NotFound, RuleFileError
 
 Source = str | Path | Mapping[str, Any]
@@ -117,18 +118,19 @@ def load_fair_model(source: Source) -> FairModelDocument:
 
 
 def assess(profile: PracticeProfile, *, trials: int | None = None, seed: int | None = None,
-           policy: PolicyTerms | None = None) -> Assessment:
+           policy: PolicyTerms | None = None, executor: Executor | None = None) -> Assessment:
     """What a cyber incident is likely to cost ``profile`` in a year, by coverage part, and the cover it needs.
 
     ``trials`` simulated years (default 200,000; 1,000 to 50,000,000), ``seed`` (the same seed gives the same
     figures whatever the executor), ``policy``: apply its terms to every simulated incident and add
-    ``insured_loss`` and ``retained_loss``.
+    ``insured_loss`` and ``retained_loss``. ``executor`` maps the simulation's blocks (default: in this
+    process; ``cyberrx.engine.executors.ProcessPoolExecutor(n)`` for several cores; the caller closes it).
     """
     from cyberrx.services.assess import DEFAULT_SEED, DEFAULT_TRIALS
     from cyberrx.services.assess import assess as _assess
 
     return _assess(profile, DEFAULT_TRIALS if trials is None else trials, DEFAULT_SEED if seed is None else seed,
-                   policy=policy)
+                   policy=policy, executor=executor)
 
 
 def quote(profile: PracticeProfile, *, limits: Sequence[float] | None = None,

@@ -1,21 +1,24 @@
 """Annual losses of a run, computed block by block: the pure kernel an executor maps over groups of blocks.
 
 ``run_blocks`` simulates some blocks of a run and reduces each to what the summaries need (the years with an
-event, their loss by part, counts and sums by scenario, and, with policy terms, what the policy pays). Because
-each block draws from its own keyed stream, any grouping of blocks over any number of workers, combined with
-``combine``, gives exactly the serial answer.
+event, their loss by part, counts and sums by scenario, and, with policy terms, what the policy pays).
+``simulate_annual`` cuts a run into groups of blocks, maps ``run_blocks`` over them through an executor chosen
+by the caller (:mod:`cyberrx.engine.executors`) and adds the results in block order. Because each block draws
+from its own stream keyed by (seed, subject, block), any grouping of blocks over any executor gives exactly the
+serial answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from cyberrx.engine.rng import Block, stream
+from cyberrx.engine.executors import Executor, SerialExecutor
+from cyberrx.engine.rng import DEFAULT_SUBJECT, Block, Key, group_blocks
 from cyberrx.engine.scenarios import ScenarioParameters
-from cyberrx.engine.simulate import draw_block
+from cyberrx.engine.simulate import LOSS_BLOCK_TRIALS, block_stream, draw_block, loss_blocks
 from cyberrx.engine.terms import CompiledTerms, apply_policy
 from cyberrx.vocab import PARTS, SCENARIOS
 
@@ -43,11 +46,12 @@ class BlockResult:
 
 
 def run_blocks(params: ScenarioParameters, seed: int, blocks: Sequence[Block],
-               terms: CompiledTerms | None = None) -> list[BlockResult]:
-    """Simulate and reduce ``blocks`` of a run with ``seed`` (a pure function: picklable in, picklable out)."""
+               terms: CompiledTerms | None = None, subject: Key = DEFAULT_SUBJECT) -> list[BlockResult]:
+    """Simulate and reduce ``blocks`` of ``subject``'s run with ``seed`` (a pure function: picklable in,
+    picklable out)."""
     out = []
     for blk in blocks:
-        draw = draw_block(stream(seed, blk.index), params, 0, blk.size)
+        draw = draw_block(block_stream(seed, blk.index, subject), params, 0, blk.size)
         occupied, year_loss, part_values = draw.reduce()
         counts, sums = draw.by_scenario()
         insured = retained = insured_parts = None
@@ -149,4 +153,39 @@ def combine(n_trials: int, results: Iterable[BlockResult]) -> AnnualLosses:
     return acc.result()
 
 
-__all__ = ["Accumulator", "AnnualLosses", "BlockResult", "combine", "run_blocks"]
+#: groups of blocks per worker of a pool: several, so progress moves and the work balances
+GROUPS_PER_WORKER = 4
+
+Progress = Callable[[int, int], None]
+
+
+def simulate_annual(params: ScenarioParameters, n_trials: int, seed: int, *, terms: CompiledTerms | None = None,
+                    executor: Executor | None = None, subject: Key = DEFAULT_SUBJECT, groups: int | None = None,
+                    progress: Progress | None = None, block_trials: int = LOSS_BLOCK_TRIALS) -> AnnualLosses:
+    """Simulate ``n_trials`` years of ``subject`` with ``seed``, mapping groups of blocks through ``executor``.
+
+    ``executor``: serial when None; the caller owns it (enters and closes it). ``groups``: how many groups of
+    blocks to map (default one per block when serial, :data:`GROUPS_PER_WORKER` per worker otherwise; at most
+    one per block). ``progress(trials_done, n_trials)`` is called as groups complete, in order.
+    ``block_trials``: keep the default for anything stored (another size draws other numbers).
+
+    The answer is the same, array for array, whatever ``executor`` and ``groups``.
+    """
+    plan = loss_blocks(n_trials, block_trials)
+    ex: Executor = executor if executor is not None else SerialExecutor()
+    if groups is None:
+        groups = len(plan) if ex.workers <= 1 else ex.workers * GROUPS_PER_WORKER
+    units = group_blocks(plan, max(1, groups))
+    if len(units) <= 1:
+        ex = SerialExecutor()  # one group: no worker to start or feed
+    acc = Accumulator(n_trials)
+    for results in ex.map(run_blocks, ((params, seed, unit, terms, subject) for unit in units)):
+        for r in results:
+            acc.add(r)
+        if progress is not None:
+            progress(acc.next_start, n_trials)
+    return acc.result()
+
+
+__all__ = ["GROUPS_PER_WORKER", "Accumulator", "AnnualLosses", "BlockResult", "combine", "run_blocks",
+           "simulate_annual"]

@@ -24,6 +24,8 @@ pert       ``low``, ``mode``, ``high``,         a scaled beta; ``convention`` pi
 lognormal  ``mean``, ``stdev``                  mean and stdev of the variable itself, not its log
 ========== ==================================== ==============================================
 
+and, for the loss model's severity drivers, :class:`LognormalMedian` (``median``, ``sigma`` of the log).
+
 >>> import numpy as np
 >>> from cyberrx.engine.rng import stream
 >>> d = make("pert", low=10.0, mode=20.0, high=60.0)
@@ -326,6 +328,49 @@ class Lognormal(Distribution):
 
 
 @dataclass(frozen=True)
+class LognormalMedian(Distribution):
+    """Lognormal given its ``median`` (> = 0, in the unit of the quantity: usd, hours, records) and the
+    standard deviation ``sigma`` of its logarithm: ``X = median * exp(sigma * Z)``.
+
+    The loss model's severity family. ``sample`` is exactly ``median * rng.lognormal(0.0, sigma, n)``: the
+    draws a scenario makes do not depend on its median (so parameters never shift the random stream), and a
+    median of 1 gives numpy's draws unchanged (the shared per-event size factor).
+
+    >>> d = LognormalMedian(100.0, 0.0)
+    >>> float(d.mean), float(d.ppf(np.array([0.5]))[0])
+    (100.0, 100.0)
+    """
+
+    median: float
+    sigma: float
+    family: ClassVar[str] = "lognormal_median"
+
+    def __post_init__(self) -> None:
+        if not _finite("median", self.median) >= 0 or not _finite("sigma", self.sigma) >= 0:
+            raise ValueError(f"lognormal_median needs median >= 0 and sigma >= 0, got {self.median}, {self.sigma}")
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        x = rng.lognormal(0.0, self.sigma, _check_n(n))
+        if self.median != 1.0:
+            x *= self.median
+        return x
+
+    def ppf(self, q: FloatArray) -> FloatArray:
+        from scipy.special import ndtri
+
+        return self.median * np.exp(self.sigma * ndtri(np.asarray(q, dtype=float)))
+
+    @property
+    def mean(self) -> float:
+        return self.median * math.exp(0.5 * self.sigma * self.sigma)
+
+    @property
+    def variance(self) -> float:
+        s2 = self.sigma * self.sigma
+        return self.median * self.median * math.exp(s2) * math.expm1(s2)
+
+
+@dataclass(frozen=True)
 class Clipped(Distribution):
     """``base`` with values below ``low`` set to ``low`` and above ``high`` set to ``high`` (censoring).
 
@@ -372,7 +417,8 @@ def _clipped_normal_mean(mu: float, sd: float, low: float, high: float) -> float
     return inner + lower + upper
 
 
-#: every family a model file may name, by its ``family`` id
+#: every family a model file may name, by its ``family`` id (the loss model's :class:`LognormalMedian` is not
+#: named by model files; its own contract suite is ``tests/engine/test_severity_family.py``)
 FAMILIES: Mapping[str, type[Distribution]] = {
     cls.family: cls for cls in (Constant, Uniform, Normal, Pert, Lognormal)
 }
@@ -393,6 +439,7 @@ __all__ = [
     "Constant",
     "Distribution",
     "Lognormal",
+    "LognormalMedian",
     "Normal",
     "Pert",
     "PertConvention",

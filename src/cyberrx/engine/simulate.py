@@ -1,7 +1,10 @@
 """Frequency-severity Monte Carlo over incident scenarios, vectorised over all trials of a block.
 
-Randomness is keyed: block ``b`` of ``LOSS_BLOCK_TRIALS`` trials draws from ``rng.stream(seed, b)``, so a run gives the
-same numbers whether its blocks are simulated in one process, in chunks, or on two cores.
+Randomness is keyed by (seed, subject, block): block ``b`` of ``LOSS_BLOCK_TRIALS`` trials of a run with ``seed``
+for ``subject`` (a practice of a book; ``DEFAULT_SUBJECT`` for a single assessment) draws from
+``rng.subject_stream(seed, subject, b)``, so a run gives the same numbers whether its blocks are simulated in one
+process, in chunks, or on two cores, and each practice of a book has streams of its own. For the default subject
+that stream is ``rng.stream(seed, b)``, the one the engine has always used.
 
 Within a block of ``m`` trials, scenario by scenario in the fixed order of ``SCENARIOS``:
 
@@ -11,8 +14,10 @@ Within a block of ``m`` trials, scenario by scenario in the fixed order of ``SCE
    probability ``lam_s / cand_s``. Two profiles simulated under the same ceiling share every common event and
    its random numbers (common random numbers): loss is then monotone year by year in every rate and driver;
 2. each event draws the drivers its scenario uses (``DRIVERS``), always in the same order and number whatever
-   the profile's parameters (so parameters never shift the stream); lognormal drivers are drawn by numpy's
-   ``lognormal`` with median 1 and scaled by the scenario's median;
+   the profile's parameters (so parameters never shift the stream); lognormal drivers are drawn through the
+   severity family :class:`~cyberrx.engine.distributions.LognormalMedian` (numpy's ``lognormal`` with median 1,
+   scaled by the scenario's median); the drivers of each scenario are declared by its model
+   (:data:`cyberrx.engine.scenarios.DRIVERS`);
 3. costs split into the twelve coverage parts; only the parts a scenario can hit are computed.
 """
 
@@ -22,27 +27,15 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from cyberrx.engine.distributions import LognormalMedian
 from cyberrx.engine.events import EventTable, empty_events
-from cyberrx.engine.rng import Block, plan_blocks, stream
-from cyberrx.engine.scenarios import BI_CONTINGENT, BI_OWN, ScenarioParameters
+from cyberrx.engine.rng import DEFAULT_SUBJECT, Block, Key, plan_blocks, subject_stream
+from cyberrx.engine.scenarios import BI_CONTINGENT, BI_OWN, DRIVERS, ScenarioParameters
 from cyberrx.vocab import PART_INDEX, PARTS, SCENARIOS, CoveragePart, Scenario
 
 P = PART_INDEX
 C = CoveragePart
 S = Scenario
-
-#: the random drivers each scenario draws per event, in draw order
-DRIVERS: dict[Scenario, tuple[str, ...]] = {
-    S.RANSOMWARE: ("size", "records", "downtime", "ransom", "regulatory", "suit"),
-    S.RANSOMWARE_EXFILTRATION: ("size", "records", "downtime", "ransom", "regulatory", "suit"),
-    S.NETWORK_INTRUSION: ("size", "records", "regulatory", "suit"),
-    S.BUSINESS_EMAIL_COMPROMISE: ("size", "records", "regulatory", "suit"),
-    S.SOCIAL_ENGINEERING: ("size",),
-    S.LOST_DEVICE: ("size", "records", "regulatory", "suit"),
-    S.INSIDER_MISUSE: ("size", "records", "regulatory", "suit"),
-    S.VENDOR_BREACH: ("size", "records", "regulatory", "suit"),
-    S.VENDOR_OUTAGE: ("downtime",),
-}
 
 #: trials per keyed block of the loss model (fixed: changing it changes every seeded result). Larger than the
 #: FAIR blocks because a practice has few events per year: 262,144 trials hold ~50,000 events for a small
@@ -52,14 +45,16 @@ LOSS_BLOCK_TRIALS = 1 << 18
 _SIZE_PARTS = (C.FORENSICS, C.LEGAL, C.PUBLIC_RELATIONS, C.DATA_RESTORATION, C.BETTERMENT)
 
 
-def block_stream(seed: int, block: int) -> np.random.Generator:
-    """The random stream of block ``block`` of a run with ``seed`` (``rng.stream(seed, block)``)."""
-    return stream(seed, block)
+def block_stream(seed: int, block: int, subject: Key = DEFAULT_SUBJECT) -> np.random.Generator:
+    """The random stream of block ``block`` of a run with ``seed`` for ``subject``
+    (``rng.subject_stream(seed, subject, block)``; for the default subject, ``rng.stream(seed, block)``)."""
+    return subject_stream(seed, subject, block)
 
 
-def loss_blocks(n_trials: int) -> tuple[Block, ...]:
-    """The keyed blocks of a loss-model run of ``n_trials``."""
-    return plan_blocks(n_trials, LOSS_BLOCK_TRIALS)
+def loss_blocks(n_trials: int, block_trials: int = LOSS_BLOCK_TRIALS) -> tuple[Block, ...]:
+    """The keyed blocks of a loss-model run of ``n_trials`` (keep ``block_trials`` at its default for anything
+    stored or compared: another block size draws other numbers, from the same distribution)."""
+    return plan_blocks(n_trials, block_trials)
 
 
 def blocks(n_trials: int) -> Iterator[tuple[int, int, int]]:
@@ -91,8 +86,12 @@ class _Group:
         self.records = np.zeros(n)
         self.size_factor = np.ones(n)
 
+    def _lognormal(self, rng: np.random.Generator, median: str, sigma: str) -> np.ndarray:
+        """``n`` draws of the severity family given by the scenario's ``median`` and ``sigma`` fields."""
+        return LognormalMedian(self.g[median], self.g[sigma]).sample(rng, self.n)
+
     def size(self, rng: np.random.Generator) -> None:
-        factor = rng.lognormal(0.0, self.g["fixed_sigma"], self.n)
+        factor = LognormalMedian(1.0, self.g["fixed_sigma"]).sample(rng, self.n)
         self.size_factor = factor
         for part in _SIZE_PARTS:
             median = self.g[part.value]
@@ -103,7 +102,7 @@ class _Group:
 
     def records_(self, rng: np.random.Generator) -> None:
         g = self.g
-        exposed = np.minimum(g["records_cap"], g["records_median"] * rng.lognormal(0.0, g["records_sigma"], self.n))
+        exposed = np.minimum(g["records_cap"], self._lognormal(rng, "records_median", "records_sigma"))
         self.records = exposed * g["notify"]
         if g["notify"] and g["notification_unit"]:
             self.columns[P[C.NOTIFICATION]] = self.records * g["notification_unit"]
@@ -116,7 +115,7 @@ class _Group:
         g = self.g
         column = BI_OWN if g["bi_column"] == BI_OWN else BI_CONTINGENT
         part = C.BUSINESS_INTERRUPTION if column == BI_OWN else C.CONTINGENT_BI
-        hours = g["downtime_median"] * rng.lognormal(0.0, g["downtime_sigma"], self.n)
+        hours = self._lognormal(rng, "downtime_median", "downtime_sigma")
         income = g["income_per_hour"] * hours
         extra = g["extra_expense_share"] * income
         self.bi = (column, hours, g["income_per_hour"], extra)
@@ -124,15 +123,14 @@ class _Group:
 
     def ransom(self, rng: np.random.Generator) -> None:
         paid = rng.random(self.n) < self.g["ransom_probability"]
-        self.columns[P[C.EXTORTION]] = paid * (self.g["ransom_median"]
-                                               * rng.lognormal(0.0, self.g["ransom_sigma"], self.n))
+        self.columns[P[C.EXTORTION]] = paid * self._lognormal(rng, "ransom_median", "ransom_sigma")
 
     def regulatory(self, rng: np.random.Generator) -> None:
         # OCR investigates every breach of 500 or more, others at its discretion; one uniform decides both the
         # investigation and, nested inside it, a monetary resolution
         g, notified = self.g, self.records
         u = rng.random(self.n)
-        penalty = np.minimum(g["penalty_cap"], g["penalty_median"] * rng.lognormal(0.0, g["penalty_sigma"], self.n))
+        penalty = np.minimum(g["penalty_cap"], self._lognormal(rng, "penalty_median", "penalty_sigma"))
         p_inv = np.where(notified >= self.params.large_breach_threshold, 1.0, g["investigation_small"])
         p_inv *= notified > 0
         self.columns[P[C.REGULATORY]] = ((u < p_inv) * g["regulatory_defence"] * self.size_factor
@@ -141,7 +139,7 @@ class _Group:
     def suit(self, rng: np.random.Generator) -> None:
         g, notified = self.g, self.records
         u = rng.random(self.n)
-        per_record = g["settlement_per_record"] * rng.lognormal(0.0, g["settlement_sigma"], self.n)
+        per_record = self._lognormal(rng, "settlement_per_record", "settlement_sigma")
         sued = u < suit_probability(self.params, notified)
         self.columns[P[C.PRIVACY_LIABILITY]] = sued * (g["suit_defence"] * self.size_factor + notified * per_record)
 
@@ -274,13 +272,14 @@ class BlockDraw:
 
 
 def simulate_block(params: ScenarioParameters, seed: int, block: int, first_trial: int, n_trials: int,
-                   candidate_rates: np.ndarray | None = None, ordered: bool = True) -> EventTable:
+                   candidate_rates: np.ndarray | None = None, ordered: bool = True,
+                   subject: Key = DEFAULT_SUBJECT) -> EventTable:
     """All events of one block; trial indices are global (``first_trial`` onwards).
 
     ``ordered``: sort the events by trial and time of year (needed to apply policy terms in order of
     occurrence); the random numbers drawn are the same either way.
     """
-    draw = draw_block(block_stream(seed, block), params, first_trial, n_trials, candidate_rates)
+    draw = draw_block(block_stream(seed, block, subject), params, first_trial, n_trials, candidate_rates)
     return draw.events(ordered)
 
 
@@ -342,9 +341,11 @@ def consume_draws(rng: np.random.Generator, params: ScenarioParameters, n_trials
 
 
 def simulate(params: ScenarioParameters, n_trials: int, seed: int,
-             candidate_rates: np.ndarray | None = None, ordered: bool = True) -> EventTable:
-    """Every event of ``n_trials`` simulated years in one table (memory ~200 bytes per event)."""
-    parts = [simulate_block(params, seed, b, start, m, candidate_rates, ordered) for b, start, m in blocks(n_trials)]
+             candidate_rates: np.ndarray | None = None, ordered: bool = True,
+             subject: Key = DEFAULT_SUBJECT) -> EventTable:
+    """Every event of ``n_trials`` simulated years of ``subject`` in one table (memory ~200 bytes per event)."""
+    parts = [simulate_block(params, seed, b, start, m, candidate_rates, ordered, subject)
+             for b, start, m in blocks(n_trials)]
     if not parts:
         return empty_events(n_trials)
     return EventTable(

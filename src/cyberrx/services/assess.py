@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any
 
 import numpy as np
@@ -17,12 +16,12 @@ from cyberrx import MODEL_VERSION
 from cyberrx.domain.policy import PolicyTerms
 from cyberrx.domain.profile import PracticeProfile
 from cyberrx.domain.results import Assessment, InsuredLoss, LossStats
-from cyberrx.engine.annual import Accumulator, AnnualLosses, combine, run_blocks
+from cyberrx.engine.annual import AnnualLosses, simulate_annual
+from cyberrx.engine.executors import Executor, executor_for
 from cyberrx.engine.metrics import exceedance_curve, quantiles, summarize, tvar
 from cyberrx.engine.program import recommend_program, uncovered_share
-from cyberrx.engine.rng import group_blocks
+from cyberrx.engine.rng import DEFAULT_SUBJECT, Key
 from cyberrx.engine.scenarios import ScenarioParameters, build_parameters
-from cyberrx.engine.simulate import loss_blocks
 from cyberrx.engine.terms import CompiledTerms, compile_terms
 from cyberrx.errors import InvalidInput
 from cyberrx.reference import LossModelReference, load_loss_model
@@ -36,31 +35,12 @@ Progress = Callable[[int, int], None]
 
 
 def run_simulation(params: ScenarioParameters, n_trials: int, seed: int, *, terms: CompiledTerms | None = None,
-                   workers: int = 1, progress: Progress | None = None) -> AnnualLosses:
-    """Simulate ``n_trials`` years. ``workers`` > 1 maps groups of blocks over that many processes; the answer
-    is the same whatever ``workers`` (each block has its own keyed stream)."""
-    plan = loss_blocks(n_trials)
-    if workers <= 1 or len(plan) == 1:
-        acc = Accumulator(n_trials)
-        for blk in plan:
-            for r in run_blocks(params, seed, [blk], terms):
-                acc.add(r)
-            if progress is not None:
-                progress(blk.start + blk.size, n_trials)
-        return acc.result()
-    # several small groups per worker, so progress moves and the work balances
-    groups = group_blocks(plan, min(len(plan), workers * 4))
-    done = 0
-    results = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_blocks, params, seed, group, terms) for group in groups]
-        for future in as_completed(futures):
-            part = future.result()
-            results.extend(part)
-            done += sum(r.size for r in part)
-            if progress is not None:
-                progress(done, n_trials)
-    return combine(n_trials, results)
+                   executor: Executor | None = None, subject: Key = DEFAULT_SUBJECT,
+                   progress: Progress | None = None) -> AnnualLosses:
+    """Simulate ``n_trials`` years of ``subject`` through ``executor`` (serial when None; the caller owns it):
+    :func:`cyberrx.engine.annual.simulate_annual`. The answer is the same whatever the executor."""
+    return simulate_annual(params, n_trials, seed, terms=terms, executor=executor, subject=subject,
+                           progress=progress)
 
 
 def _part_stats(values: np.ndarray, n_trials: int) -> dict[str, float]:
@@ -85,13 +65,14 @@ def check_run_size(trials: int, seed: int) -> None:
 
 def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = DEFAULT_SEED, *,
            policy: PolicyTerms | None = None, reference: LossModelReference | None = None,
-           progress: Progress | None = None, workers: int = 1) -> Assessment:
+           progress: Progress | None = None, workers: int = 1, executor: Executor | None = None) -> Assessment:
     """The assessment of ``profile`` (:class:`~cyberrx.domain.results.Assessment`, money in usd to the cent).
 
     With ``policy``, the terms are applied to every simulated incident as a claim (same arithmetic as claim
     adjudication) and the result adds ``insured_loss`` (what the policy pays) and ``retained_loss`` (what the
     practice keeps: retentions, waiting periods, coinsurance, uncovered parts, denials and anything above the
-    limits).
+    limits). The simulation's blocks are mapped through ``executor`` when given (the caller closes it), else
+    through ``workers`` processes; the figures are the same whatever the executor.
     """
     check_run_size(trials, seed)
     ref = reference or load_loss_model()
@@ -99,7 +80,11 @@ def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = D
     terms = None
     if policy is not None:
         terms = compile_terms(policy, {c.value: profile.controls.has(c) for c in Control})
-    losses = run_simulation(params, trials, seed, terms=terms, workers=workers, progress=progress)
+    if executor is not None:     # the caller's executor: the caller owns (and closes) it
+        losses = run_simulation(params, trials, seed, terms=terms, executor=executor, progress=progress)
+    else:
+        with executor_for(workers) as pool:  # the edge owns the pool: processes when workers > 1
+            losses = run_simulation(params, trials, seed, terms=terms, executor=pool, progress=progress)
     result = summarize_assessment(profile, ref, params, losses, seed)
     if policy is not None and terms is not None and losses.insured is not None and losses.retained is not None:
         insured: dict[str, Any] = summarize(losses.insured, n_total=trials)

@@ -28,6 +28,7 @@ import numpy as np
 from cyberrx import ENGINE_VERSION
 from cyberrx.domain.fair_model import PROBABILITY_NODES, FairInput, FairModelDocument, load_fair_model
 from cyberrx.engine.distributions import Constant, Distribution, Lognormal, Normal, Pert
+from cyberrx.engine.executors import Executor, executor_for
 from cyberrx.engine.fair import (
     CONTROL_STRENGTH,
     RISK,
@@ -44,8 +45,6 @@ from cyberrx.engine.rng import BLOCK_TRIALS, Block, group_blocks, plan_blocks
 from cyberrx.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
-
     from cyberrx.domain.results import FairResult
 
 #: probabilities of the Risk quantiles reported
@@ -174,24 +173,13 @@ def _simulate_unit(
     return moments, own
 
 
-def _executor(kind: ExecutorKind, workers: int) -> Executor | None:
-    if workers <= 1:
-        return None
-    # imported here: the pools pull in multiprocessing, which a one-worker run never needs
-    if kind == "process":
-        from concurrent.futures import ProcessPoolExecutor
-
-        return ProcessPoolExecutor(max_workers=workers)
-    from concurrent.futures import ThreadPoolExecutor
-
-    return ThreadPoolExecutor(max_workers=workers)
+def _executor(kind: ExecutorKind | Executor, workers: int) -> Executor:
+    # a given executor is the caller's (used as is, not closed here); a kind builds one owned by this run
+    return kind if isinstance(kind, Executor) else executor_for(workers, kind)
 
 
-def _map(pool: Executor | None, fn: Any, units: list[tuple[Block, ...]], *args: Any) -> Iterator[Any]:
-    if pool is None:
-        return (fn(*args[:2], unit, *args[2:]) for unit in units)
-    n = len(units)
-    return pool.map(fn, *([a] * n for a in args[:2]), units, *([a] * n for a in args[2:]))
+def _map(pool: Executor, fn: Any, units: list[tuple[Block, ...]], *args: Any) -> Iterator[Any]:
+    return pool.map(fn, ((*args[:2], unit, *args[2:]) for unit in units))
 
 
 def auto_workers(simulations: int) -> int:
@@ -207,7 +195,7 @@ def run_fair(
     simulations: int | None = None,
     seed: int | None = None,
     workers: int | None = None,
-    executor: ExecutorKind = "thread",
+    executor: ExecutorKind | Executor = "thread",
     unit_blocks: int = UNIT_BLOCKS,
     block_trials: int = BLOCK_TRIALS,
     keep_risk: bool = False,
@@ -216,7 +204,9 @@ def run_fair(
 
     ``simulations`` and ``seed`` default to the model's own ``n_simulations`` and ``random_seed``;
     ``workers`` defaults to :func:`auto_workers`. ``block_trials`` changes the numbers drawn (not their
-    distribution); ``workers``, ``executor`` and ``unit_blocks`` never change the result.
+    distribution); ``workers``, ``executor`` and ``unit_blocks`` never change the result. ``executor`` is
+    ``"thread"``, ``"process"`` or an :class:`~cyberrx.engine.executors.Executor` the caller owns (then
+    ``workers`` is ignored and the executor is not closed here).
     """
     n = doc.n_simulations if simulations is None else simulations
     seed = doc.random_seed if seed is None else seed
@@ -250,7 +240,7 @@ def run_fair(
             share = hits / n
             skip = (CONTROL_STRENGTH, THREAT_CAPABILITY)
         risk = np.empty(n)
-        shared_out = None if executor == "process" and pool is not None else risk
+        shared_out = risk if pool.shares_memory else None
         for unit, (per_block, own) in zip(
             units, _map(pool, _simulate_unit, units, plan, seed, share, skip, shared_out), strict=True
         ):
@@ -259,8 +249,8 @@ def run_fair(
             if own is not None:
                 risk[unit[0].start:unit[-1].stop] = own
     finally:
-        if pool is not None:
-            pool.shutdown()
+        if pool is not executor:
+            pool.close()
     t1 = time.perf_counter()
     kept = risk.copy() if keep_risk else None
     q = np.quantile(risk, RISK_QUANTILES, overwrite_input=True)
