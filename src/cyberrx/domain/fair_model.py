@@ -220,7 +220,7 @@ def _build_document_class() -> type[_FairDocumentBase]:
     from pydantic import create_model
 
     fields: dict[str, Any] = {**_NODE_FIELDS, **_MULTI_FIELDS}
-    return create_model("FairModelDocument", __base__=_FairDocumentBase, **fields)  # type: ignore[call-overload]
+    return create_model("FairModelDocument", __base__=_FairDocumentBase, **fields)
 
 
 _Generated = _build_document_class()

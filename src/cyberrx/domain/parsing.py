@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from cyberrx.errors import InvalidInput
 
@@ -54,7 +55,7 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     return out or "(document)"
 
 
-def _allowed(error: dict[str, Any]) -> str | None:
+def _allowed(error: ErrorDetails) -> str | None:
     ctx = error.get("ctx") or {}
     if "expected" in ctx:
         return str(ctx["expected"]).replace("'", "")

@@ -99,7 +99,8 @@ Day = Annotated[date, BeforeValidator(_date_only)]
 def part_of(value: object) -> CoveragePart:
     """``value`` as a coverage part, or a PydanticCustomError listing the allowed ids."""
     try:
-        return CoveragePart(value)
+        # an Enum lookup takes any object and raises ValueError for a non-member; the stubs type it as str
+        return CoveragePart(value)  # type: ignore[arg-type]
     except ValueError:
         raise PydanticCustomError("coverage_part", "unknown coverage part {part}",
                                   {"part": repr(value), "expected": PARTS_ALLOWED}) from None

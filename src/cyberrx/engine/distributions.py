@@ -388,10 +388,12 @@ class Clipped(Distribution):
             raise ValueError(f"clipped needs low <= high, got {self.low} > {self.high}")
 
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
-        return np.clip(self.base.sample(rng, n), self.low, self.high)
+        out: FloatArray = np.clip(self.base.sample(rng, n), self.low, self.high)
+        return out
 
     def ppf(self, q: FloatArray) -> FloatArray:
-        return np.clip(self.base.ppf(q), self.low, self.high)
+        out: FloatArray = np.clip(self.base.ppf(q), self.low, self.high)
+        return out
 
     @property
     def mean(self) -> float:

@@ -50,7 +50,8 @@ def quantiles(x: np.ndarray, qs: Sequence[float], n_total: int | None = None) ->
         return out
 
     a, b = at(lo), at(hi)
-    return a + (h - lo) * (b - a)
+    out: np.ndarray = a + (h - lo) * (b - a)
+    return out
 
 
 def tvar(x: np.ndarray, q: float = 0.99, n_total: int | None = None) -> float:
