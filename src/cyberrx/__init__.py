@@ -67,10 +67,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'cyberrx' has no attribute {name!r}")
 
 
-def _is_path(source: Any) -> bool:
-    return isinstance(source, str | Path)
-
-
 def load_profile(source: Source) -> PracticeProfile:
     """A practice profile from a YAML/JSON file or a mapping.
 
@@ -82,7 +78,9 @@ def load_profile(source: Source) -> PracticeProfile:
     from cyberrx.domain.parsing import load_model, parse_model
     from cyberrx.domain.profile import PracticeProfile
 
-    return load_model(PracticeProfile, source) if _is_path(source) else parse_model(PracticeProfile, source)
+    if isinstance(source, str | Path):
+        return load_model(PracticeProfile, source)
+    return parse_model(PracticeProfile, source)
 
 
 def load_policy(source: Source) -> PolicyTerms:
@@ -90,7 +88,9 @@ def load_policy(source: Source) -> PolicyTerms:
     from cyberrx.domain.policy import load_policy as _load
     from cyberrx.domain.policy import parse_policy
 
-    return _load(source) if _is_path(source) else parse_policy(source)
+    if isinstance(source, str | Path):
+        return _load(source)
+    return parse_policy(source)
 
 
 def load_claim(source: Source) -> Claim:
@@ -98,7 +98,9 @@ def load_claim(source: Source) -> Claim:
     from cyberrx.domain.claim import load_claim as _load
     from cyberrx.domain.claim import parse_claim
 
-    return _load(source) if _is_path(source) else parse_claim(source)
+    if isinstance(source, str | Path):
+        return _load(source)
+    return parse_claim(source)
 
 
 def load_incident(source: Source, *, today: date | None = None) -> Incident:
@@ -106,7 +108,9 @@ def load_incident(source: Source, *, today: date | None = None) -> Incident:
     from cyberrx.domain.incident import incident_from_dict
     from cyberrx.domain.incident import load_incident as _load
 
-    return _load(source, today=today) if _is_path(source) else incident_from_dict(source, today=today)
+    if isinstance(source, str | Path):
+        return _load(source, today=today)
+    return incident_from_dict(source, today=today)
 
 
 def load_fair_model(source: Source) -> FairModelDocument:
@@ -114,7 +118,9 @@ def load_fair_model(source: Source) -> FairModelDocument:
     from cyberrx.domain.fair_model import load_fair_model as _load
     from cyberrx.domain.fair_model import parse_fair_model
 
-    return _load(source) if _is_path(source) else parse_fair_model(source)
+    if isinstance(source, str | Path):
+        return _load(source)
+    return parse_fair_model(source)
 
 
 def assess(profile: PracticeProfile, *, trials: int | None = None, seed: int | None = None,

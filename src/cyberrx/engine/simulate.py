@@ -224,7 +224,7 @@ class BlockDraw:
         single = counts[trials] == 1
         if single.mean() < 0.5:
             # busy practice: most years have several events, sum every event into its year by part
-            part_values = []
+            part_values: list[np.ndarray] = []
             for j in range(n_parts):
                 having = [(rows[bounds[i]:bounds[i + 1]], g.columns[j]) for i, (g, _, _) in enumerate(self.groups)
                           if j in g.columns]
@@ -242,7 +242,9 @@ class BlockDraw:
         several = ~single
         part_values = []
         for j in range(n_parts):
-            alone, multi_rows, multi_values = [], [], []
+            alone: list[np.ndarray] = []
+            multi_rows: list[np.ndarray] = []
+            multi_values: list[np.ndarray] = []
             for i, (g, _, _) in enumerate(self.groups):
                 column = g.columns.get(j)
                 if column is None:
@@ -257,8 +259,8 @@ class BlockDraw:
             if multi_rows:
                 pieces = [*alone, np.bincount(np.concatenate(multi_rows), weights=np.concatenate(multi_values),
                                               minlength=n_multi)]
-            values = np.concatenate(pieces) if pieces else np.zeros(0)
-            part_values.append(values[values > 0])
+            kept = np.concatenate(pieces) if pieces else np.zeros(0)
+            part_values.append(kept[kept > 0])
         return occupied, year_loss, part_values
 
     def by_scenario(self) -> tuple[np.ndarray, np.ndarray]:

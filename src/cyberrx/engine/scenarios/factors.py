@@ -46,7 +46,8 @@ def size_factor(driver_value: float, reference: float, exponent: float) -> float
 
 def severity_table(scenario: Scenario, tables: Tables) -> Mapping[str, Any]:
     """The scenario's block of ``severity.scenarios``. Tables: severity."""
-    return tables["severity"]["scenarios"][scenario.value]
+    block: Mapping[str, Any] = tables["severity"]["scenarios"][scenario.value]
+    return block
 
 
 # -- frequency ------------------------------------------------------------------------------------------------

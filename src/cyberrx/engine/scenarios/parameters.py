@@ -100,7 +100,8 @@ class ScenarioParameters:
     @classmethod
     def neutral(cls, n_scenarios: int) -> ScenarioParameters:
         """Every array field at its neutral value: 0, and ``BI_NONE`` for ``bi_column``."""
-        p = cls(**{name: np.zeros(n_scenarios) for name in ARRAY_FIELDS})
+        zeros: dict[str, Any] = {name: np.zeros(n_scenarios) for name in ARRAY_FIELDS}
+        p = cls(**zeros)
         p.bi_column = np.full(n_scenarios, BI_NONE, dtype=np.int64)
         return p
 
@@ -109,7 +110,7 @@ class ScenarioParameters:
 
     def scalars(self, i: int) -> dict[str, float]:
         """Scenario ``i``'s parameters as plain floats (computed once, then cached: treat params as frozen)."""
-        cache = self.meta.setdefault("_scalars", {})
+        cache: dict[int, dict[str, float]] = self.meta.setdefault("_scalars", {})
         if i not in cache:
             cache[i] = {k: float(v[i]) for k, v in self.arrays().items()}
         return cache[i]
