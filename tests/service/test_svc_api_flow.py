@@ -52,7 +52,7 @@ def test_tokens_are_shown_once_revocable_and_only_hashed(client: TestClient, ser
     assert r.status_code == 401 and r.json()["error"]["code"] == "unauthenticated"
     from sqlalchemy import select
 
-    from cyberrx.store.models import Token
+    from cyberrx.adapters.store.tables import Token
     with service.store.read() as s:
         hashes = s.execute(select(Token.token_hash)).scalars().all()
     assert secret not in hashes and all(len(h) == 64 for h in hashes)
@@ -63,12 +63,12 @@ def test_expired_token_and_wrong_password_are_refused(client: TestClient, servic
 
     from sqlalchemy import update
 
-    from cyberrx.services.common import utcnow
-    from cyberrx.store.models import Token
+    from cyberrx.adapters.store.tables import Token
 
     t = make_tenant(client, service.store)
     with service.store.write() as s:
-        s.execute(update(Token).where(Token.id == t.token_ids["broker"]).values(expires_at=utcnow() - timedelta(1)))
+        s.execute(update(Token).where(Token.id == t.token_ids["broker"])
+                  .values(expires_at=service.ports.clock.now() - timedelta(1)))
     r = client.get("/auth/me", headers=t.h("broker"))
     assert r.status_code == 401 and "expired" in r.json()["error"]["message"]
     r = client.post("/auth/login", json={"email": "nobody@example.org", "password": PASSWORD})
@@ -140,9 +140,6 @@ def test_repeated_failed_logins_lock_the_email_for_a_while(client: TestClient, s
     right password; an unknown e-mail gets exactly the same answers, so a lockout reveals no account."""
     from datetime import timedelta
 
-    from cyberrx.services import accounts
-    from cyberrx.services.common import utcnow
-
     t = make_tenant(client, service.store)
     email = ok(client.get("/auth/me", headers=t.h("broker")))["email"]
     unknown = f"nobody-{uuid.uuid4().hex[:8]}@example.org"
@@ -163,8 +160,8 @@ def test_repeated_failed_logins_lock_the_email_for_a_while(client: TestClient, s
     other = ok(client.get("/auth/me", headers=t.h("underwriter")))["email"]
     assert attempt(other, PASSWORD).status_code == 200
     # 15 minutes later the right password works again, and clears the count
-    later = utcnow() + timedelta(minutes=15, seconds=1)
-    monkeypatch.setattr(accounts, "utcnow", lambda: later)
+    later = service.ports.clock.now() + timedelta(minutes=15, seconds=1)
+    monkeypatch.setattr(service.ports.clock, "now", lambda: later)
     assert attempt(email, PASSWORD).status_code == 200
     # a success resets the count: four failures, a success, four failures is never locked
     for _ in range(4):
@@ -182,14 +179,12 @@ def test_failures_spread_over_time_do_not_lock_and_stale_rows_are_purged(client:
 
     from sqlalchemy import select
 
-    from cyberrx.services import accounts
-    from cyberrx.services.accounts import hash_token
-    from cyberrx.services.common import utcnow
-    from cyberrx.store.models import LoginFailure
+    from cyberrx.adapters.store.tables import LoginFailure
+    from cyberrx.app.accounts import hash_token
 
-    start = utcnow()
+    start = service.ports.clock.now()
     clock = {"now": start}
-    monkeypatch.setattr(accounts, "utcnow", lambda: clock["now"])
+    monkeypatch.setattr(service.ports.clock, "now", lambda: clock["now"])
     email = f"slow-{uuid.uuid4().hex[:8]}@example.org"
 
     def fail() -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from cyberrx.store.models import Base
+from cyberrx.adapters.store.tables import Base
 
 config = context.config
 target_metadata = Base.metadata
