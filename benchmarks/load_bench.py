@@ -45,11 +45,11 @@ def _profile() -> dict[str, Any]:
 
 
 def _setup(url: str) -> dict[str, str]:
-    """Carrier, underwriter token, practice, one assessment: made through the services on the same database."""
+    """Carrier, underwriter token, practice, one assessment: made through the use cases on the same database."""
+    from cyberrx.app import accounts, assessments, practices
+    from cyberrx.app.authz import OrgKind, Principal, Role
     from cyberrx.bootstrap import build
     from cyberrx.config import Settings
-    from cyberrx.services import accounts, assessments, practices
-    from cyberrx.services.authz import OrgKind, Principal, Role
 
     service = build(Settings(database_url=url, job_workers=0))
     store = service.store

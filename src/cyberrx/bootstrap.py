@@ -1,4 +1,5 @@
-"""The one composition root: settings -> store -> job runner -> the service the interfaces use.
+"""The one composition root: settings -> store (the SQL unit of work) -> ports -> job runner -> the service the
+interfaces use.
 
 Nothing is built at import; :func:`build` is called by the API's app factory and by the commands.
 """
@@ -7,20 +8,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cyberrx.adapters.store import Store
+from cyberrx.app import assessments
+from cyberrx.app.jobs import JobRunner
+from cyberrx.app.ports import Ports
 from cyberrx.config import Settings, load_settings
-from cyberrx.services import assessments
-from cyberrx.services.jobs import JobRunner
-from cyberrx.store import Store
 
 
 @dataclass
 class Service:
-    """What an interface needs: the settings, the store, the job runner and the assessment limits."""
+    """What an interface needs: the settings, the store (the unit of work the use cases take), the ports, the job
+    runner and the assessment limits."""
 
     settings: Settings
     store: Store
     jobs: JobRunner
     limits: assessments.Limits
+    ports: Ports
+
+    @property
+    def uow(self) -> Store:
+        return self.store
 
     def start(self) -> None:
         """Start the background job workers (recovering jobs a dead worker left running)."""
@@ -36,17 +44,20 @@ def build_store(settings: Settings) -> Store:
     return Store(settings.resolved_database_url())
 
 
-def build(settings: Settings | None = None, *, store: Store | None = None, migrate: bool = True) -> Service:
-    """Wire the service. ``migrate``: bring the schema to head first (``alembic upgrade head``)."""
+def build(settings: Settings | None = None, *, store: Store | None = None, migrate: bool = True,
+          ports: Ports | None = None) -> Service:
+    """Wire the service. ``migrate``: bring the schema to head first (``alembic upgrade head``). ``ports``:
+    production's (system clock, random ids, argon2id at its default cost) unless given."""
     settings = settings or load_settings()
     store = store or build_store(settings)
+    ports = ports or Ports()
     if migrate:
         store.upgrade()
     runner = JobRunner(store, {assessments.JOB_KIND: assessments.run_job},
                        on_fail={assessments.JOB_KIND: assessments.fail_job}, workers=settings.job_workers,
-                       max_attempts=settings.job_max_attempts, stale_seconds=settings.job_stale_seconds)
+                       max_attempts=settings.job_max_attempts, stale_seconds=settings.job_stale_seconds, ports=ports)
     limits = assessments.Limits(sync_trials_max=settings.sync_trials_max, max_trials=settings.max_trials)
-    return Service(settings, store, runner, limits)
+    return Service(settings, store, runner, limits, ports)
 
 
 __all__ = ["Service", "build", "build_store"]

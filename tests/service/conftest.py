@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.service.world import fast_ports
 
-from cyberrx.store import Store
+from cyberrx.adapters.store import Store
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ["sqlite", "postgresql"]
@@ -104,7 +105,7 @@ def service(store: Store):  # type: ignore[no-untyped-def]
     from cyberrx.bootstrap import build
     from cyberrx.config import Settings
 
-    return build(Settings(database_url=store.url, **TEST_SETTINGS), store=store, migrate=False)
+    return build(Settings(database_url=store.url, **TEST_SETTINGS), store=store, migrate=False, ports=fast_ports())
 
 
 @pytest.fixture(scope="session")

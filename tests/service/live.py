@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from tests.service.world import PASSWORD, claim_doc, policy_terms, profile
+from tests.service.world import PASSWORD, claim_doc, fast_ports, policy_terms, profile
 
-from cyberrx.services import accounts, claims_service, policies, practices
-from cyberrx.services.authz import OrgKind, Principal, Role
-from cyberrx.store import Store
+from cyberrx.adapters.store import Store
+from cyberrx.app import accounts, claims, policies, practices
+from cyberrx.app.authz import OrgKind, Principal, Role
 
 
 def free_port() -> int:
@@ -79,11 +79,11 @@ def claim_setup(store: Store, tag: str) -> dict[str, Any]:
     """A carrier with an adjuster (and its token), a bound policy and an open claim (allowed 261,300.00)."""
     carrier = accounts.create_carrier(store, f"Live {tag}")
     user = accounts.create_user_unchecked(store, carrier["id"], f"adj-{tag}@example.org", "adj", "claims_adjuster",
-                                          PASSWORD)
-    token = accounts.login(store, f"adj-{tag}@example.org", PASSWORD, 1.0)["token"]
+                                          PASSWORD, ports=fast_ports())
+    token = accounts.login(store, f"adj-{tag}@example.org", PASSWORD, 1.0, ports=fast_ports())["token"]
     uw = Principal("u" * 32, Role.UNDERWRITER, carrier["id"], OrgKind.CARRIER, carrier["id"])
     adj = Principal(user["id"], Role.CLAIMS_ADJUSTER, carrier["id"], OrgKind.CARRIER, carrier["id"])
     practice = practices.create(store, uw, profile(f"Live {tag}"))
     pol = policies.bind(store, uw, practice["id"], policy_terms(f"CRX-LIVE-{tag}"))
-    claim = claims_service.open_claim(store, adj, pol["id"], claim_doc(f"CRX-LIVE-{tag}"))
+    claim = claims.open_claim(store, adj, pol["id"], claim_doc(f"CRX-LIVE-{tag}"))
     return {"token": token, "claim": claim, "adjuster": adj}

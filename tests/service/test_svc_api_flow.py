@@ -1,5 +1,6 @@
-"""The API end to end on one tenant: login, tokens, practices with versioned profiles, assessments (in the request
-and as a job), policies, claims, incidents, pagination and the error shape."""
+"""The API end to end over a real database: login, tokens, assessments (in the request, and as a job a worker
+thread runs), pagination and sorting in SQL, the lockout's 429, and the error shape. What a use case decides
+(versions, quotes and binding, obligations, the lockout's rules) is tested on the use cases in tests/app."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.service.world import PASSWORD, Tenant, auth, make_tenant, ok, profile, wait_job
+from tests.service.world import PASSWORD, Tenant, auth, make_tenant, ok, wait_job
 
 
-def test_world_and_assessments(client: TestClient, service: Any) -> None:
-    t: Tenant = make_tenant(client, service.store)
+def test_world_and_assessments(client: TestClient, world: tuple[Tenant, Tenant]) -> None:
+    t, _ = world
     uw = t.h("underwriter")
     a = ok(client.get(f"/assessments/{t.brokered.assessment}", headers=uw))
     assert a["status"] == "succeeded" and a["trials"] == 1000 and a["seed"] == 7 and a["profile_version"] == 1
@@ -23,25 +24,9 @@ def test_world_and_assessments(client: TestClient, service: Any) -> None:
     assert queued["status"] == "succeeded" and queued["result"]["trials"] == 6000
 
 
-def test_assessment_keeps_its_profile_version_and_is_reproducible(client: TestClient, service: Any) -> None:
-    t = make_tenant(client, service.store)
-    pid, h = t.brokered.practice, t.h("broker")
-    changed = profile("Renamed practice")
-    changed["controls"]["edr"] = True
-    p2 = ok(client.put(f"/practices/{pid}/profile", headers=h, json={"profile": changed}))
-    assert p2["version"] == 2 and p2["name"] == "Renamed practice"
-    first = ok(client.get(f"/assessments/{t.brokered.assessment}", headers=h))
-    assert first["profile_version"] == 1
-    again = ok(client.post(f"/practices/{pid}/assessments", headers=h,
-                           json={"trials": 1000, "seed": 7, "profile_version": 1}), 201)
-    assert again["result"] == first["result"]
-    v1 = ok(client.get(f"/practices/{pid}/versions/1", headers=h))
-    assert v1["profile"]["controls"]["edr"] is False
-    assert [v["version"] for v in ok(client.get(f"/practices/{pid}/versions", headers=h))] == [1, 2]
-
-
-def test_tokens_are_shown_once_revocable_and_only_hashed(client: TestClient, service: Any) -> None:
-    t = make_tenant(client, service.store)
+def test_tokens_are_shown_once_revocable_and_only_hashed(client: TestClient, service: Any,
+                                                        world: tuple[Tenant, Tenant]) -> None:
+    t, _ = world
     made = ok(client.post("/auth/tokens", headers=t.h("broker"), json={"name": "script", "expires_in_days": 1}), 201)
     secret = made["token"]
     assert ok(client.get("/auth/me", headers=auth(secret)))["role"] == "broker"
@@ -52,24 +37,27 @@ def test_tokens_are_shown_once_revocable_and_only_hashed(client: TestClient, ser
     assert r.status_code == 401 and r.json()["error"]["code"] == "unauthenticated"
     from sqlalchemy import select
 
-    from cyberrx.store.models import Token
+    from cyberrx.adapters.store.tables import Token
     with service.store.read() as s:
         hashes = s.execute(select(Token.token_hash)).scalars().all()
     assert secret not in hashes and all(len(h) == 64 for h in hashes)
 
 
-def test_expired_token_and_wrong_password_are_refused(client: TestClient, service: Any) -> None:
+def test_expired_token_and_wrong_password_are_refused(client: TestClient, service: Any,
+                                                      world: tuple[Tenant, Tenant]) -> None:
     from datetime import timedelta
 
     from sqlalchemy import update
 
-    from cyberrx.services.common import utcnow
-    from cyberrx.store.models import Token
+    from cyberrx.adapters.store.tables import Token
 
-    t = make_tenant(client, service.store)
+    t, _ = world
+    email = ok(client.get("/auth/me", headers=t.h("broker")))["email"]
+    session = ok(client.post("/auth/login", json={"email": email, "password": PASSWORD}))   # a token of its own
     with service.store.write() as s:
-        s.execute(update(Token).where(Token.id == t.token_ids["broker"]).values(expires_at=utcnow() - timedelta(1)))
-    r = client.get("/auth/me", headers=t.h("broker"))
+        s.execute(update(Token).where(Token.id == session["id"])
+                  .values(expires_at=service.ports.clock.now() - timedelta(1)))
+    r = client.get("/auth/me", headers=auth(session["token"]))
     assert r.status_code == 401 and "expired" in r.json()["error"]["message"]
     r = client.post("/auth/login", json={"email": "nobody@example.org", "password": PASSWORD})
     assert r.status_code == 401 and r.json()["error"]["code"] == "unauthenticated"
@@ -89,8 +77,8 @@ def test_lists_paginate_filter_and_sort(client: TestClient, service: Any) -> Non
     assert r.json() == {"error": {"code": "invalid_input", "message": r.json()["error"]["message"], "field": "sort"}}
 
 
-def test_errors_have_one_shape(client: TestClient, service: Any) -> None:
-    t = make_tenant(client, service.store)
+def test_errors_have_one_shape(client: TestClient, world: tuple[Tenant, Tenant]) -> None:
+    t, _ = world
     cases = [
         (client.get("/practices"), 401, "unauthenticated"),
         (client.get(f"/claims/{'0' * 32}", headers=t.h("claims_adjuster")), 404, "not_found"),
@@ -110,41 +98,18 @@ def test_errors_have_one_shape(client: TestClient, service: Any) -> None:
     assert bad["error"]["field"].startswith("profile.")
 
 
-def test_incident_stores_its_obligations(client: TestClient, service: Any) -> None:
-    t = make_tenant(client, service.store)
-    inc = ok(client.get(f"/incidents/{t.brokered.incident}", headers=t.h("practice_manager")))
-    assert inc["obligations"]["incident_id"] == "INC-2027-014"
-    assert inc["obligations"]["reportable"] is True and inc["obligations"]["obligations"]
-
-
-def test_quote_then_bind_an_option_then_claim_on_it(client: TestClient, service: Any) -> None:
-    t = make_tenant(client, service.store)
-    q = ok(client.get(f"/quotes/{t.brokered.quote}", headers=t.h("broker")))
-    options = q["result"]["options"]
-    assert len(options) == len(q["decisions"]) > 1 and q["trials"] == 2000 and q["seed"] == 3
-    bindable = next(i for i, o in enumerate(options) if o["decision"] != "decline")
-    r = client.post(f"/quotes/{q['id']}/bind", headers=t.h("broker"), json={"option": bindable})
-    assert r.status_code == 403
-    policy = ok(client.post(f"/quotes/{q['id']}/bind", headers=t.h("underwriter"), json={"option": bindable}), 201)
-    assert policy["quote_id"] == q["id"] and policy["terms"] == options[bindable]["policy_terms"]
-    again = client.post(f"/quotes/{q['id']}/bind", headers=t.h("underwriter"), json={"option": bindable})
-    assert again.status_code == 409
-    events = ok(client.get("/audit/events", headers=t.h("carrier_admin"), params={"subject_id": q["id"]}))
-    assert [e["action"] for e in events["items"]] == ["quote.decision"]
-    assert events["items"][0]["after"]["options"][bindable]["decision"] == options[bindable]["decision"]
-
-
-def test_repeated_failed_logins_lock_the_email_for_a_while(client: TestClient, service: Any,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_locked_email_is_answered_429_with_retry_after(client: TestClient, service: Any) -> None:
     """Five failures in a row lock logins for that e-mail for 15 minutes (the settings' defaults), even with the
-    right password; an unknown e-mail gets exactly the same answers, so a lockout reveals no account."""
-    from datetime import timedelta
+    right password; an unknown e-mail gets exactly the same answers, so a lockout reveals no account. (The rules,
+    on a moving clock, are tested on the use case: tests/app/test_app_accounts.py.)"""
+    from tests.service.world import fast_ports
 
-    from cyberrx.services import accounts
-    from cyberrx.services.common import utcnow
+    from cyberrx.app import accounts
 
-    t = make_tenant(client, service.store)
-    email = ok(client.get("/auth/me", headers=t.h("broker")))["email"]
+    carrier = accounts.create_carrier(service.store, "Lockout Mutual", ports=fast_ports())
+    email = f"locked-{uuid.uuid4().hex[:8]}@example.org"
+    accounts.create_user_unchecked(service.store, carrier["id"], email, "u", "underwriter", PASSWORD,
+                                   ports=fast_ports())
     unknown = f"nobody-{uuid.uuid4().hex[:8]}@example.org"
     settings = service.settings
     assert (settings.login_max_failures, settings.login_lockout_minutes) == (5, 15.0)
@@ -159,19 +124,6 @@ def test_repeated_failed_logins_lock_the_email_for_a_while(client: TestClient, s
         assert locked.status_code == 429 and locked.json()["error"]["code"] == "too_many_attempts"
         assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60
         assert "try again in 15 minutes" in locked.json()["error"]["message"]
-    # other e-mails are not affected
-    other = ok(client.get("/auth/me", headers=t.h("underwriter")))["email"]
-    assert attempt(other, PASSWORD).status_code == 200
-    # 15 minutes later the right password works again, and clears the count
-    later = utcnow() + timedelta(minutes=15, seconds=1)
-    monkeypatch.setattr(accounts, "utcnow", lambda: later)
-    assert attempt(email, PASSWORD).status_code == 200
-    # a success resets the count: four failures, a success, four failures is never locked
-    for _ in range(4):
-        assert attempt(email, "wrong password!!").status_code == 401
-    assert attempt(email, PASSWORD).status_code == 200
-    assert [attempt(email, "wrong password!!").status_code for _ in range(4)] == [401] * 4
-    assert attempt(email, PASSWORD).status_code == 200
 
 
 def test_failures_spread_over_time_do_not_lock_and_stale_rows_are_purged(client: TestClient, service: Any,
@@ -182,14 +134,12 @@ def test_failures_spread_over_time_do_not_lock_and_stale_rows_are_purged(client:
 
     from sqlalchemy import select
 
-    from cyberrx.services import accounts
-    from cyberrx.services.accounts import hash_token
-    from cyberrx.services.common import utcnow
-    from cyberrx.store.models import LoginFailure
+    from cyberrx.adapters.store.tables import LoginFailure
+    from cyberrx.app.accounts import hash_token
 
-    start = utcnow()
+    start = service.ports.clock.now()
     clock = {"now": start}
-    monkeypatch.setattr(accounts, "utcnow", lambda: clock["now"])
+    monkeypatch.setattr(service.ports.clock, "now", lambda: clock["now"])
     email = f"slow-{uuid.uuid4().hex[:8]}@example.org"
 
     def fail() -> int:

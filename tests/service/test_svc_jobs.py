@@ -3,18 +3,17 @@ last attempt; it is never silently lost."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import update
-from tests.service.world import profile
+from tests.service.world import fast_ports, profile
 
-from cyberrx.services import assessments, practices
-from cyberrx.services.authz import OrgKind, Principal, Role
-from cyberrx.services.common import utcnow
-from cyberrx.services.jobs import JobRunner, get_job
-from cyberrx.store.models import Job
+from cyberrx.adapters.store.tables import Job
+from cyberrx.app import assessments, practices
+from cyberrx.app.authz import OrgKind, Principal, Role
+from cyberrx.app.jobs import JobRunner, get_job
 
 
 @pytest.fixture()
@@ -23,11 +22,12 @@ def service(fresh_store: Any) -> Any:
     from cyberrx.bootstrap import build
     from cyberrx.config import Settings
 
-    return build(Settings(database_url=fresh_store.url, job_workers=0), store=fresh_store, migrate=False)
+    return build(Settings(database_url=fresh_store.url, job_workers=0), store=fresh_store, migrate=False,
+                 ports=fast_ports())
 
 
 def _queued(service: Any) -> tuple[Principal, dict[str, Any]]:
-    from cyberrx.services import accounts
+    from cyberrx.app import accounts
 
     carrier = accounts.create_carrier(service.store, "Jobs Mutual")
     uw = Principal("u" * 32, Role.UNDERWRITER, carrier["id"], OrgKind.CARRIER, carrier["id"])
@@ -39,16 +39,16 @@ def _queued(service: Any) -> tuple[Principal, dict[str, Any]]:
 
 
 def _runner(service: Any, max_attempts: int) -> JobRunner:
-    return JobRunner(service.store, {assessments.JOB_KIND: assessments.run_job},
+    return JobRunner(service.uow, {assessments.JOB_KIND: assessments.run_job},
                      on_fail={assessments.JOB_KIND: assessments.fail_job}, workers=0, max_attempts=max_attempts,
-                     stale_seconds=5)
+                     stale_seconds=5, ports=service.ports)
 
 
 def _crash(service: Any, job_id: str, attempts: int) -> None:
     """What a worker killed mid-run leaves behind: running, an old heartbeat."""
     with service.store.write() as s:
         s.execute(update(Job).where(Job.id == job_id).values(status="running", attempts=attempts, progress=0.4,
-                                                             heartbeat_at=utcnow() - timedelta(seconds=60)))
+                                                             heartbeat_at=datetime.now(UTC) - timedelta(seconds=60)))
 
 
 def test_a_crashed_job_is_resumed_and_finishes(service: Any) -> None:
@@ -80,6 +80,6 @@ def test_a_fresh_running_job_is_left_alone(service: Any) -> None:
     uw, out = _queued(service)
     with service.store.write() as s:
         s.execute(update(Job).where(Job.id == out["job_id"]).values(status="running", attempts=1,
-                                                                    heartbeat_at=utcnow()))
+                                                                    heartbeat_at=datetime.now(UTC)))
     _runner(service, max_attempts=3).recover()
     assert get_job(service.store, uw, out["job_id"])["status"] == "running"

@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 from tests.service.live import LiveServer, claim_setup
 
-from cyberrx.services import audit
-from cyberrx.store import Store
+from cyberrx.adapters.store import Store
+from cyberrx.app import audit
 
 ALLOWED = Decimal("261300.00")
 SHARE = Decimal("26130.00")  # ALLOWED / 10: exactly ten payments fit

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from cyberrx.store import Store
-from cyberrx.store.models import Base, Claim, Organisation, Policy
+from cyberrx.adapters.store import Store
+from cyberrx.adapters.store.tables import Base, Claim, Organisation, Policy
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""The REST API (FastAPI): routers per resource over :mod:`cyberrx.services`; :func:`create_app` builds it."""
+"""The REST API (FastAPI): routers per resource over :mod:`cyberrx.app`; :func:`create_app` builds it."""
 
 from cyberrx.api.app import create_app
 

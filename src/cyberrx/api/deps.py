@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from cyberrx.app import accounts
+from cyberrx.app.authz import Principal, Unauthenticated
+from cyberrx.app.common import PageRequest
 from cyberrx.bootstrap import Service
-from cyberrx.services import accounts
-from cyberrx.services.authz import Principal, Unauthenticated
-from cyberrx.services.common import PageRequest
 
 _bearer = HTTPBearer(auto_error=False, description="a session token (POST /auth/login) or an API token")
 SORT_PATTERN = r"^-?[a-z_]{1,40}$"
@@ -27,7 +27,7 @@ def get_principal(service: ServiceDep,
                   credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("a bearer token is required (Authorization: Bearer ...)")
-    return accounts.authenticate(service.store, credentials.credentials)
+    return accounts.authenticate(service.uow, credentials.credentials, ports=service.ports)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -14,9 +14,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cyberrx.app.authz import Forbidden, TooManyAttempts, Unauthenticated
+from cyberrx.app.claims import PreconditionFailed
 from cyberrx.errors import Conflict, CyberRxError, InvalidInput, NotFound
-from cyberrx.services.authz import Forbidden, TooManyAttempts, Unauthenticated
-from cyberrx.services.claims_service import PreconditionFailed
 
 log = logging.getLogger(__name__)
 

@@ -5,12 +5,16 @@
 Rules: money is ``Decimal`` usd in whole cents; payments never bring the total paid above what adjudication
 allows (``allowed``); the reserve (what is still expected to be paid) never exceeds ``allowed - paid`` and a
 payment takes itself off the reserve; nothing is paid or reserved on a closed claim. Every change carries an
-idempotency key: the same request repeated with the same key is applied once and answered with the first
-entry; the same key with a different request is a :class:`~cyberrx.errors.Conflict`.
+idempotency key: the same request (kind, amount, note) repeated with the same key is applied once and answered
+with the first entry; the same key with a different request is a :class:`~cyberrx.errors.Conflict`. A stored
+ledger is brought back with :meth:`ClaimLedger.restore` from its entries, so its keys keep working.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -31,9 +35,17 @@ class EntryKind(StrEnum):
     REOPENED = "reopened"
 
 
+def request_fingerprint(kind: EntryKind | str, amount: Decimal | None, note: str) -> str:
+    """SHA-256 (hex) of a change request: kind, amount in cents (None for a close) and note. A key used again
+    with the same fingerprint is a repeat; with another, a different request."""
+    doc = json.dumps([str(kind), None if amount is None else f"{Decimal(amount):.2f}", note], separators=(",", ":"))
+    return hashlib.sha256(doc.encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class LedgerEntry:
-    """One change. ``amount``: the reserve set, the payment made, or the new allowed total (usd)."""
+    """One change. ``amount``: the reserve set, the payment made, or the new allowed total (usd).
+    ``request``: the :func:`request_fingerprint` of the request that made it."""
 
     seq: int
     kind: EntryKind
@@ -42,6 +54,7 @@ class LedgerEntry:
     note: str
     reserve_after: Decimal
     paid_after: Decimal
+    request: str = ""
 
 
 def _cents(amount: Decimal | int | str, what: str) -> Decimal:
@@ -63,16 +76,34 @@ class ClaimLedger:
         self.paid = ZERO
         self.closed = False
         self.entries: list[LedgerEntry] = []
-        self._by_key: dict[str, tuple[tuple[object, ...], LedgerEntry]] = {}
+        self._by_key: dict[str, LedgerEntry] = {}
         first = self.allowed if reserve is None else _cents(reserve, "reserve")
         self._check_reserve(first)
         self.reserve = first
-        self._record(EntryKind.OPENED, self.allowed, key, "opened", (EntryKind.OPENED, self.allowed, first))
+        self._record(EntryKind.OPENED, self.allowed, key, "opened",
+                     request_fingerprint(EntryKind.OPENED, self.allowed, ""))
 
     @classmethod
     def from_adjudication(cls, adjudication: Adjudication, key: str) -> ClaimLedger:
         """Open a ledger for an adjudicated claim, allowed and reserved at its total payable."""
         return cls(adjudication.claim_id, adjudication.total_payable, key)
+
+    @classmethod
+    def restore(cls, claim_id: str, entries: Sequence[LedgerEntry]) -> ClaimLedger:
+        """The ledger as its ``entries`` (in ``seq`` order, the first one ``opened``) left it: allowed from the
+        last opened/allowed entry, reserve and paid from the last entry, closed if the last close was not
+        reopened; every entry's key replays as it did. Nothing is re-checked: the entries were."""
+        if not entries or entries[0].kind is not EntryKind.OPENED:
+            raise ValueError(f"claim {claim_id}: a ledger is restored from its entries, the first one opened")
+        ledger = cls.__new__(cls)
+        ledger.claim_id = claim_id
+        ledger.entries = list(entries)
+        ledger._by_key = {e.key: e for e in entries}
+        ledger.allowed = next(e.amount for e in reversed(entries) if e.kind in (EntryKind.OPENED, EntryKind.ALLOWED))
+        ledger.reserve, ledger.paid = entries[-1].reserve_after, entries[-1].paid_after
+        ledger.closed = next((e.kind is EntryKind.CLOSED for e in reversed(entries)
+                              if e.kind in (EntryKind.CLOSED, EntryKind.REOPENED)), False)
+        return ledger
 
     # ---- queries ------------------------------------------------------------------------------------------
     @property
@@ -84,11 +115,18 @@ class ClaimLedger:
         """usd adjudication still allows to be paid."""
         return self.allowed - self.paid
 
+    def replayed(self, key: str, kind: EntryKind, amount: Decimal | None, note: str = "") -> LedgerEntry | None:
+        """The entry ``key`` made if this request (``kind``, ``amount``, ``note``) was already applied with it;
+        None if the key is new; Conflict if the key was used for another request."""
+        field = {EntryKind.RESERVE: "reserve", EntryKind.REOPENED: "reserve", EntryKind.ALLOWED: "allowed"}
+        value = None if amount is None else _cents(amount, field.get(kind, "amount"))
+        return self._replay(key, request_fingerprint(kind, value, note))
+
     # ---- changes ------------------------------------------------------------------------------------------
     def set_reserve(self, amount: Decimal, key: str, note: str = "") -> LedgerEntry:
         """Set the reserve (usd still expected to be paid) to ``amount``."""
         value = _cents(amount, "reserve")
-        request = (EntryKind.RESERVE, value)
+        request = request_fingerprint(EntryKind.RESERVE, value, note)
         if (done := self._replay(key, request)) is not None:
             return done
         self._must_be_open("change the reserve of")
@@ -99,7 +137,7 @@ class ClaimLedger:
     def pay(self, amount: Decimal, key: str, note: str = "") -> LedgerEntry:
         """Pay ``amount`` (usd > 0); refused with Conflict if it would take payments above ``allowed``."""
         value = _cents(amount, "amount")
-        request = (EntryKind.PAYMENT, value)
+        request = request_fingerprint(EntryKind.PAYMENT, value, note)
         if (done := self._replay(key, request)) is not None:
             return done
         if value == 0:
@@ -116,7 +154,7 @@ class ClaimLedger:
     def revise_allowed(self, amount: Decimal, key: str, note: str = "") -> LedgerEntry:
         """A new adjudication (more losses presented, a correction): never below what was already paid."""
         value = _cents(amount, "allowed")
-        request = (EntryKind.ALLOWED, value)
+        request = request_fingerprint(EntryKind.ALLOWED, value, note)
         if (done := self._replay(key, request)) is not None:
             return done
         if value < self.paid:
@@ -127,7 +165,7 @@ class ClaimLedger:
 
     def close(self, key: str, note: str = "") -> LedgerEntry:
         """Close the claim; any reserve left is released."""
-        request: tuple[object, ...] = (EntryKind.CLOSED,)
+        request = request_fingerprint(EntryKind.CLOSED, None, note)
         if (done := self._replay(key, request)) is not None:
             return done
         self._must_be_open("close")
@@ -139,7 +177,7 @@ class ClaimLedger:
     def reopen(self, key: str, reserve: Decimal, note: str = "") -> LedgerEntry:
         """Reopen a closed claim with a new reserve."""
         value = _cents(reserve, "reserve")
-        request = (EntryKind.REOPENED, value)
+        request = request_fingerprint(EntryKind.REOPENED, value, note)
         if (done := self._replay(key, request)) is not None:
             return done
         if not self.closed:
@@ -150,16 +188,17 @@ class ClaimLedger:
         return self._record(EntryKind.REOPENED, value, key, note, request)
 
     # ---- internals ----------------------------------------------------------------------------------------
-    def _replay(self, key: str, request: tuple[object, ...]) -> LedgerEntry | None:
+    def _replay(self, key: str, request: str) -> LedgerEntry | None:
+        """The one idempotency check: the entry of a repeated request, None for a new key, else Conflict."""
         if not key:
             raise InvalidInput("an idempotency key is required", field="key")
         seen = self._by_key.get(key)
         if seen is None:
             return None
-        if seen[0] != request:
-            raise Conflict(f"claim {self.claim_id}: idempotency key {key!r} was already used for another request "
-                           f"({seen[1].kind.value} {seen[1].amount:,.2f})")
-        return seen[1]
+        if seen.request != request:
+            raise Conflict(f"claim {self.claim_id}: Idempotency-Key {key!r} was already used for another "
+                           f"request ({seen.kind.value} {seen.amount:,.2f})")
+        return seen
 
     def _must_be_open(self, action: str) -> None:
         if self.closed:
@@ -170,12 +209,11 @@ class ClaimLedger:
             raise Conflict(f"claim {self.claim_id}: a reserve of {value:,.2f} is above the "
                            f"{self.payable_remaining:,.2f} adjudication still allows")
 
-    def _record(self, kind: EntryKind, amount: Decimal, key: str, note: str,
-                request: tuple[object, ...]) -> LedgerEntry:
-        entry = LedgerEntry(len(self.entries), kind, amount, key, note, self.reserve, self.paid)
+    def _record(self, kind: EntryKind, amount: Decimal, key: str, note: str, request: str) -> LedgerEntry:
+        entry = LedgerEntry(len(self.entries), kind, amount, key, note, self.reserve, self.paid, request)
         self.entries.append(entry)
-        self._by_key[key] = (request, entry)
+        self._by_key[key] = entry
         return entry
 
 
-__all__ = ["ClaimLedger", "EntryKind", "LedgerEntry"]
+__all__ = ["ClaimLedger", "EntryKind", "LedgerEntry", "request_fingerprint"]

@@ -57,9 +57,9 @@ def create_user(
                                  envvar="CYBERRX_NEW_USER_PASSWORD", help="At least 12 characters."),
 ) -> None:
     """Create a user; with --new-carrier also the carrier it belongs to (the first admin of a tenant)."""
+    from cyberrx.app import accounts
     from cyberrx.bootstrap import build_store
     from cyberrx.errors import InvalidInput
-    from cyberrx.services import accounts
 
     if (organisation is None) == (new_carrier is None):
         raise InvalidInput("give exactly one of --organisation and --new-carrier", field="organisation")
@@ -85,10 +85,10 @@ def audit_verify(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Recompute the audit hash chain; exit 1 and name the first bad event if it was tampered with."""
+    from cyberrx.app import audit
     from cyberrx.bootstrap import build_store
     from cyberrx.config import load_settings
     from cyberrx.errors import InvalidInput
-    from cyberrx.services import audit
 
     anchored: tuple[int, str] | None = None
     if anchor is not None:

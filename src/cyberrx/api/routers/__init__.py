@@ -1,1 +1,1 @@
-"""One router per resource; each route parses, calls one service, renders."""
+"""One router per resource; each route parses, calls one use case, renders."""

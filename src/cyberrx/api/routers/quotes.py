@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from cyberrx.api.deps import PageDep, PrincipalDep, ServiceDep
 from cyberrx.api.schemas import ID_PATTERN, BindIn, Paged, PolicyOut, QuoteIn, QuoteOut
-from cyberrx.services import quotes
+from cyberrx.app import quotes
 
 router = APIRouter()
 IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
@@ -17,22 +17,22 @@ IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
 @router.post("/practices/{practice_id}/quotes", response_model=QuoteOut, status_code=201, tags=["quotes"])
 def create_quote(practice_id: IdPath, body: QuoteIn, service: ServiceDep, principal: PrincipalDep) -> dict[str, Any]:
     """Quote options (limit x retention) with premium, technical price and decision; audited."""
-    return quotes.create(service.store, principal, practice_id, body.trials, body.seed, body.effective,
-                         max_trials=service.settings.sync_trials_max)
+    return quotes.create(service.uow, principal, practice_id, body.trials, body.seed, body.effective,
+                         max_trials=service.settings.sync_trials_max, ports=service.ports)
 
 
 @router.get("/quotes", response_model=Paged[QuoteOut], tags=["quotes"])
 def list_quotes(service: ServiceDep, principal: PrincipalDep, page: PageDep,
                 practice_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None) -> dict[str, Any]:
-    return quotes.list_quotes(service.store, principal, page, practice_id).as_dict()
+    return quotes.list_quotes(service.uow, principal, page, practice_id).as_dict()
 
 
 @router.get("/quotes/{quote_id}", response_model=QuoteOut, tags=["quotes"])
 def get_quote(quote_id: IdPath, service: ServiceDep, principal: PrincipalDep) -> dict[str, Any]:
-    return quotes.get(service.store, principal, quote_id)
+    return quotes.get(service.uow, principal, quote_id)
 
 
 @router.post("/quotes/{quote_id}/bind", response_model=PolicyOut, status_code=201, tags=["quotes"])
 def bind_quote(quote_id: IdPath, body: BindIn, service: ServiceDep, principal: PrincipalDep) -> dict[str, Any]:
     """Bind a policy from one option of the quote (underwriters); its terms are frozen as quoted."""
-    return quotes.bind(service.store, principal, quote_id, body.option)
+    return quotes.bind(service.uow, principal, quote_id, body.option, ports=service.ports)

@@ -19,22 +19,20 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-
-from cyberrx.services.authz import Principal, not_found, require, scope
-from cyberrx.services.common import as_utc, iso, new_id, utcnow
-from cyberrx.store import Store
-from cyberrx.store.models import Job
+from cyberrx.adapters.store.tables import Job
+from cyberrx.app.authz import Principal, not_found, require
+from cyberrx.app.common import as_utc, iso
+from cyberrx.app.ports import Ports, UnitOfWork, default_ports
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 0.5
 POLL_SECONDS = 1.0
 
-#: a job handler: (store, subject id, report progress in 0..1) -> None; raising fails the job with the message
-Handler = Callable[[Store, str, Callable[[float], None]], None]
-#: called when a job fails for good: (store, subject id, reason)
-FailHook = Callable[[Store, str, str], None]
+#: a job handler: (unit of work, subject id, report progress in 0..1) -> None; raising fails the job
+Handler = Callable[[UnitOfWork, str, Callable[[float], None]], None]
+#: called when a job fails for good: (unit of work, subject id, reason)
+FailHook = Callable[[UnitOfWork, str, str], None]
 
 
 def job_dict(j: Job) -> dict[str, Any]:
@@ -43,15 +41,16 @@ def job_dict(j: Job) -> dict[str, Any]:
             "created_at": iso(j.created_at), "heartbeat_at": iso(j.heartbeat_at), "finished_at": iso(j.finished_at)}
 
 
-def new_job(kind: str, subject_id: str, carrier_id: str, brokerage_id: str | None, practice_id: str) -> Job:
-    return Job(id=new_id(), kind=kind, subject_id=subject_id, status="queued", progress=0.0, attempts=0, error=None,
-               created_at=utcnow(), heartbeat_at=None, finished_at=None, carrier_id=carrier_id,
+def new_job(ports: Ports, kind: str, subject_id: str, carrier_id: str, brokerage_id: str | None,
+            practice_id: str) -> Job:
+    return Job(id=ports.ids.new(), kind=kind, subject_id=subject_id, status="queued", progress=0.0, attempts=0,
+               error=None, created_at=ports.clock.now(), heartbeat_at=None, finished_at=None, carrier_id=carrier_id,
                brokerage_id=brokerage_id, practice_id=practice_id)
 
 
-def get_job(store: Store, principal: Principal, job_id: str) -> dict[str, Any]:
-    with store.read() as s:
-        job = s.execute(select(Job).where(Job.id == job_id, scope(principal, Job))).scalar_one_or_none()
+def get_job(uow: UnitOfWork, principal: Principal, job_id: str) -> dict[str, Any]:
+    with uow.reading(principal.scope) as tx:
+        job = tx.jobs.get(job_id)
         if job is None:
             raise not_found("job", job_id)
         require(principal, "job.read")
@@ -61,9 +60,11 @@ def get_job(store: Store, principal: Principal, job_id: str) -> dict[str, Any]:
 class JobRunner:
     """Runs queued jobs on ``workers`` threads of this process and recovers jobs whose worker died."""
 
-    def __init__(self, store: Store, handlers: dict[str, Handler], *, on_fail: dict[str, FailHook] | None = None,
-                 workers: int = 1, max_attempts: int = 3, stale_seconds: float = 60.0) -> None:
-        self.store = store
+    def __init__(self, uow: UnitOfWork, handlers: dict[str, Handler], *, on_fail: dict[str, FailHook] | None = None,
+                 workers: int = 1, max_attempts: int = 3, stale_seconds: float = 60.0,
+                 ports: Ports | None = None) -> None:
+        self.uow = uow
+        self.ports = ports or default_ports()
         self.handlers = handlers
         self.on_fail = on_fail or {}
         self.workers = workers
@@ -95,39 +96,35 @@ class JobRunner:
     # ---- recovery -----------------------------------------------------------------------------------------
     def recover(self) -> int:
         """Requeue (or fail, after ``max_attempts``) the running jobs without a recent heartbeat."""
-        cutoff = utcnow() - timedelta(seconds=self.stale_seconds)
+        now = self.ports.clock.now()
+        cutoff = now - timedelta(seconds=self.stale_seconds)
         changed = 0
-        with self.store.write() as s:
-            stale = [j for j in s.execute(select(Job).where(Job.status == "running")).scalars()
+        with self.uow.writing() as tx:
+            stale = [j for j in tx.jobs.running()
                      if (as_utc(j.heartbeat_at) or as_utc(j.created_at) or cutoff) <= cutoff]
             failed: list[Job] = []
             for j in stale:
                 reason = f"the worker stopped during run {j.attempts} at {float(j.progress):.0%}"
                 if j.attempts >= self.max_attempts:
-                    j.status, j.error, j.finished_at = "failed", f"{reason}; gave up after {j.attempts} runs", utcnow()
+                    j.status, j.error, j.finished_at = "failed", f"{reason}; gave up after {j.attempts} runs", now
                     failed.append(j)
                 else:
                     j.status, j.error = "queued", f"{reason}; queued again"
                 changed += 1
+            tx.commit()
         for j in failed:
             hook = self.on_fail.get(j.kind)
             if hook is not None:
-                hook(self.store, j.subject_id, j.error or "failed")
+                hook(self.uow, j.subject_id, j.error or "failed")
         return changed
 
     # ---- running ------------------------------------------------------------------------------------------
     def claim_next(self) -> Job | None:
         """Take the oldest queued job for this worker, or None."""
-        with self.store.write() as s:
-            job_id = s.execute(select(Job.id).where(Job.status == "queued").order_by(Job.created_at, Job.id)
-                               .limit(1)).scalar_one_or_none()
-            if job_id is None:
-                return None
-            taken = s.execute(update(Job).where(Job.id == job_id, Job.status == "queued").values(
-                status="running", attempts=Job.attempts + 1, heartbeat_at=utcnow(), progress=0.0))
-            if taken.rowcount != 1:
-                return None
-            return s.get(Job, job_id)
+        with self.uow.writing() as tx:
+            job = tx.jobs.take_next(self.ports.clock.now())
+            tx.commit()
+            return job  # type: ignore[no-any-return]
 
     def run_once(self) -> bool:
         """Claim and run one job; False when none was queued."""
@@ -144,28 +141,28 @@ class JobRunner:
             now = time.monotonic()
             if now - last[0] >= HEARTBEAT_SECONDS:
                 last[0] = now
-                with self.store.write() as s:
-                    s.execute(update(Job).where(Job.id == job.id, Job.status == "running").values(
-                        progress=max(0.0, min(1.0, fraction)), heartbeat_at=utcnow()))
+                with self.uow.writing() as tx:
+                    tx.jobs.heartbeat(job.id, max(0.0, min(1.0, fraction)), self.ports.clock.now())
+                    tx.commit()
 
         handler = self.handlers.get(job.kind)
         try:
             if handler is None:
                 raise RuntimeError(f"no handler for jobs of kind {job.kind!r}")
-            handler(self.store, job.subject_id, progress)
+            handler(self.uow, job.subject_id, progress)
         except Exception as exc:  # a job's failure is recorded with its reason, never lost
             log.exception("job %s failed", job.id)
             reason = f"{exc.__class__.__name__}: {exc}"
-            with self.store.write() as s:
-                s.execute(update(Job).where(Job.id == job.id).values(status="failed", error=reason,
-                                                                     finished_at=utcnow()))
+            with self.uow.writing() as tx:
+                tx.jobs.finish(job.id, "failed", self.ports.clock.now(), error=reason)
+                tx.commit()
             hook = self.on_fail.get(job.kind)
             if hook is not None:
-                hook(self.store, job.subject_id, reason)
+                hook(self.uow, job.subject_id, reason)
             return
-        with self.store.write() as s:
-            s.execute(update(Job).where(Job.id == job.id).values(status="succeeded", progress=1.0,
-                                                                 finished_at=utcnow(), heartbeat_at=utcnow()))
+        with self.uow.writing() as tx:
+            tx.jobs.finish(job.id, "succeeded", self.ports.clock.now())
+            tx.commit()
 
     def _loop(self) -> None:
         next_recover = time.monotonic() + self.stale_seconds / 2

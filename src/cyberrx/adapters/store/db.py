@@ -1,4 +1,4 @@
-"""The database: engines, the unit of work, and migrations (Alembic is the only way the schema is made).
+"""The database: engines, units of work, and migrations (Alembic is the only way the schema is made).
 
 SQLite: WAL journal, ``synchronous=FULL`` (a committed write survives a crash of the process), foreign keys on,
 a busy timeout, and write transactions opened with ``BEGIN IMMEDIATE`` (on a separate engine) so two writers
@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from cyberrx.adapters.store.scope import Scope
+from cyberrx.adapters.store.unit_of_work import SqlUnitOfWork
 from cyberrx.errors import CyberRxError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -57,7 +59,12 @@ def _alembic_config() -> Any:
 
 
 class Store:
-    """The database of one service instance: ``read()`` and ``write()`` give a session in one transaction."""
+    """The database of one service instance, and the unit-of-work factory the use cases take.
+
+    ``reading(scope)`` / ``writing(scope)``: a :class:`SqlUnitOfWork` (repositories scoped to a caller's tenant,
+    None for the system) on a deferred or a write transaction. ``read()`` / ``write()``: a bare session in one
+    transaction, for migrations, tests and tools (committed when a ``write()`` block ends).
+    """
 
     def __init__(self, url: str, *, schema: str | None = None) -> None:
         self.url = url
@@ -78,6 +85,14 @@ class Store:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    def reading(self, scope: Scope | None = None) -> SqlUnitOfWork:
+        """A unit of work that only reads (never waits for writers)."""
+        return SqlUnitOfWork(self._read(), scope)
+
+    def writing(self, scope: Scope | None = None) -> SqlUnitOfWork:
+        """A unit of work that writes: on SQLite it takes the write lock at once, so writers queue."""
+        return SqlUnitOfWork(self._write(), scope)
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -2,10 +2,12 @@
 
 Two questions, always asked in this order:
 
-1. **Visibility** (tenancy): a row is visible when it lies in the caller's scope, decided by the kind of the
-   caller's organisation: a carrier's users see the carrier's book (``carrier_id``), a brokerage's users see
-   its own clients (``brokerage_id``), a practice's users see the practice (``practice_id``). Everything
-   else is reported as *not found* (HTTP 404), so another tenant's objects are never confirmed to exist.
+1. **Visibility** (tenancy): a row is visible when it lies in the caller's scope (:attr:`Principal.scope`),
+   decided by the kind of the caller's organisation: a carrier's users see the carrier's book
+   (``carrier_id``), a brokerage's users see its own clients (``brokerage_id``), a practice's users see the
+   practice (``practice_id``). The repositories of a unit of work opened with that scope hold nothing else,
+   so everything else is reported as *not found* (HTTP 404) and another tenant's objects are never confirmed
+   to exist.
 2. **Permission**: :data:`POLICY` maps each action to the roles allowed to do it (HTTP 403 otherwise).
 
 A role belongs to one kind of organisation (:data:`ROLES_BY_KIND`); ``admin`` exists in all three and manages
@@ -16,18 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select
-
+from cyberrx.adapters.store import OrgKind, Scope
 from cyberrx.errors import CyberRxError, NotFound
-from cyberrx.store.models import Organisation, User
-
-
-class OrgKind(StrEnum):
-    CARRIER = "carrier"
-    BROKERAGE = "brokerage"
-    PRACTICE = "practice"
 
 
 class Role(StrEnum):
@@ -106,6 +99,11 @@ class Principal:
     def brokerage_id(self) -> str | None:
         return self.organisation_id if self.organisation_kind == OrgKind.BROKERAGE else None
 
+    @property
+    def scope(self) -> Scope:
+        """What the caller can see: the repositories of a unit of work opened with it hold nothing else."""
+        return Scope(self.carrier_id, self.organisation_kind, self.organisation_id)
+
 
 def require(principal: Principal, action: str) -> None:
     """Raise Forbidden unless the caller's role may do ``action``."""
@@ -113,39 +111,9 @@ def require(principal: Principal, action: str) -> None:
         raise Forbidden(f"a {principal.role.value} may not do {action}")
 
 
-def scope(principal: Principal, model: Any) -> ColumnElement[bool]:
-    """The rows of ``model`` (a table with carrier/brokerage/practice columns) the caller can see."""
-    kind = principal.organisation_kind
-    if kind == OrgKind.CARRIER:
-        return model.carrier_id == principal.carrier_id
-    if kind == OrgKind.BROKERAGE:
-        return (model.carrier_id == principal.carrier_id) & (model.brokerage_id == principal.organisation_id)
-    if kind == OrgKind.PRACTICE:
-        return (model.carrier_id == principal.carrier_id) & (model.practice_id == principal.organisation_id)
-    return false()  # pragma: no cover
-
-
-def organisation_scope(principal: Principal) -> ColumnElement[bool]:
-    """The organisations the caller can see: the carrier's all; a brokerage itself and its clients; a practice
-    itself."""
-    same_carrier = Organisation.carrier_id == principal.carrier_id
-    kind = principal.organisation_kind
-    if kind == OrgKind.CARRIER:
-        return same_carrier
-    if kind == OrgKind.BROKERAGE:
-        return same_carrier & or_(Organisation.id == principal.organisation_id,
-                                  Organisation.brokerage_id == principal.organisation_id)
-    return same_carrier & (Organisation.id == principal.organisation_id)
-
-
-def user_scope(principal: Principal) -> ColumnElement[bool]:
-    """The users the caller can see: those of the organisations it can see."""
-    return User.organisation_id.in_(select(Organisation.id).where(organisation_scope(principal)))
-
-
 def not_found(what: str, ident: str) -> NotFound:
     return NotFound(f"{what} {ident} not found")
 
 
-__all__ = ["POLICY", "ROLES_BY_KIND", "Forbidden", "OrgKind", "Principal", "Role", "Unauthenticated",
-           "not_found", "organisation_scope", "require", "scope", "user_scope"]
+__all__ = ["POLICY", "ROLES_BY_KIND", "Forbidden", "OrgKind", "Principal", "Role", "TooManyAttempts",
+           "Unauthenticated", "not_found", "require"]

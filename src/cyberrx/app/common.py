@@ -1,27 +1,15 @@
-"""Small helpers shared by the service use cases: ids, clock, pages of a list, JSON-safe values."""
+"""Small helpers shared by the use cases: pages of a list, UTC times, money and JSON-safe values."""
 
 from __future__ import annotations
 
 import math
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
-
+from cyberrx.adapters.store import Order
 from cyberrx.errors import InvalidInput
-
-
-def new_id() -> str:
-    """A random 32-hex-character id (128 bits: ids cannot be guessed or enumerated)."""
-    return secrets.token_hex(16)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -76,18 +64,13 @@ class Page:
         return {"items": self.items, "total": self.total, "limit": self.limit, "offset": self.offset}
 
 
-def paginate(session: Session, stmt: Select[Any], page: PageRequest, sortable: dict[str, Any],
-             tie: Any) -> tuple[list[Any], int]:
-    """Rows of ``stmt`` for one page and the total count; ``sortable`` maps allowed sort keys to columns."""
+def order_of(page: PageRequest, sortable: dict[str, str], tie: str) -> Order:
+    """The repository order for ``page.sort``; ``sortable`` maps the allowed sort keys to attributes."""
     key = page.sort.removeprefix("-")
     if key not in sortable:
         raise InvalidInput(f"cannot sort by {key!r}", field="sort",
                            allowed=", ".join(sorted(sortable)) + " (prefix - for descending)")
-    column = sortable[key]
-    order = column.desc() if page.sort.startswith("-") else column.asc()
-    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    rows = session.execute(stmt.order_by(order, tie).limit(page.limit).offset(page.offset)).scalars().all()
-    return list(rows), int(total)
+    return Order(sortable[key], page.sort.startswith("-"), tie)
 
 
-__all__ = ["Page", "PageRequest", "as_utc", "iso", "json_safe", "money", "new_id", "paginate", "utcnow"]
+__all__ = ["Page", "PageRequest", "as_utc", "iso", "json_safe", "money", "order_of"]

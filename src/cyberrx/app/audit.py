@@ -5,8 +5,9 @@ Event ``n`` stores ``prev_hash`` (the hash of event ``n - 1``; 64 zeros for the 
 ``hash = sha256(prev_hash + body)`` where ``body`` is the canonical JSON (sorted keys, no spaces) of
 ``seq, at, carrier_id, actor_id, action, subject_type, subject_id, before, after``. Changing, inserting or deleting
 any event breaks the chain from that event on; :func:`verify` names the first broken ``seq``. Appends are
-serialised (a transaction-scoped advisory lock on PostgreSQL; ``BEGIN IMMEDIATE`` already on SQLite) and are
-made in the same transaction as the change they record, so a change is never without its event.
+serialised by the audit repository (``last_for_append``: a transaction-scoped advisory lock on PostgreSQL,
+``BEGIN IMMEDIATE`` already on SQLite) and are made in the same unit of work as the change they record, so a
+change is never without its event.
 """
 
 from __future__ import annotations
@@ -16,20 +17,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session
-
-from cyberrx.services.authz import Principal, require
-from cyberrx.services.common import Page, PageRequest, iso, json_safe, paginate, utcnow
-from cyberrx.store import Store
-from cyberrx.store.models import AuditEvent
+from cyberrx.adapters.store.tables import AuditEvent
+from cyberrx.app.authz import Principal, require
+from cyberrx.app.common import Page, PageRequest, iso, json_safe, order_of
+from cyberrx.app.ports import Clock, UnitOfWork
 
 GENESIS = "0" * 64
-#: key of the PostgreSQL advisory lock that serialises appends to the chain
-AUDIT_LOCK_KEY = 0x43525841  # "CRXA"
 
 
-def _body(seq: int, at: str | None, carrier_id: str, actor_id: str, action: str, subject_type: str,
+def body_of(seq: int, at: str | None, carrier_id: str, actor_id: str, action: str, subject_type: str,
           subject_id: str, before: Any, after: Any) -> str:
     return json.dumps({"seq": seq, "at": at, "carrier_id": carrier_id, "actor_id": actor_id, "action": action,
                        "subject_type": subject_type, "subject_id": subject_id, "before": before, "after": after},
@@ -40,23 +36,20 @@ def chain_hash(prev_hash: str, body: str) -> str:
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
-def record(session: Session, principal: Principal, action: str, subject_type: str, subject_id: str,
+def record(tx: Any, clock: Clock, principal: Principal, action: str, subject_type: str, subject_id: str,
            before: dict[str, Any] | None, after: dict[str, Any] | None) -> AuditEvent:
-    """Append one event in the caller's transaction (call it last in a use case: it serialises appends)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK_KEY})
-    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    """Append one event in the caller's unit of work ``tx`` (call it last in a use case: it serialises
+    appends until the commit)."""
+    last = tx.audit.last_for_append()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    at = utcnow()
+    at = clock.now()
     before_j, after_j = json_safe(before), json_safe(after)
-    body = _body(seq, iso(at), principal.carrier_id, principal.user_id, action, subject_type, subject_id,
+    body = body_of(seq, iso(at), principal.carrier_id, principal.user_id, action, subject_type, subject_id,
                  before_j, after_j)
     event = AuditEvent(seq=seq, carrier_id=principal.carrier_id, at=at, actor_id=principal.user_id, action=action,
                        subject_type=subject_type, subject_id=subject_id, before=before_j, after=after_j,
                        prev_hash=prev, hash=chain_hash(prev, body))
-    session.add(event)
-    session.flush()
-    return event
+    return tx.audit.add(event)
 
 
 @dataclass(frozen=True)
@@ -79,7 +72,7 @@ class ChainReport:
                 "head": self.head, "anchor": self.anchor if self.ok else None}
 
 
-def verify(store: Store, batch: int = 1000, anchor: tuple[int, str] | None = None) -> ChainReport:
+def verify(uow: UnitOfWork, batch: int = 1000, anchor: tuple[int, str] | None = None) -> ChainReport:
     """Walk the whole chain in ``seq`` order and recompute every hash.
 
     A chain checks itself only against itself: someone who can write the database could rewrite every event
@@ -87,11 +80,10 @@ def verify(store: Store, batch: int = 1000, anchor: tuple[int, str] | None = Non
     (printed by ``cyberrx audit verify``); the chain must still hold that event with that hash.
     """
     prev, expected_seq, count = GENESIS, 1, 0
-    with store.read() as session:
+    with uow.reading() as tx:
         last_seq = 0
         while True:
-            rows = session.execute(select(AuditEvent).where(AuditEvent.seq > last_seq)
-                                   .order_by(AuditEvent.seq).limit(batch)).scalars().all()
+            rows = tx.audit.after(last_seq, batch)
             if not rows:
                 if anchor is not None and anchor[0] > count:
                     return ChainReport(False, count, count + 1, f"the chain ends at event {count}, before the "
@@ -102,7 +94,7 @@ def verify(store: Store, batch: int = 1000, anchor: tuple[int, str] | None = Non
                     return ChainReport(False, count, expected_seq, f"event {expected_seq} is missing")
                 if e.prev_hash != prev:
                     return ChainReport(False, count, e.seq, "prev_hash does not match the event before it")
-                body = _body(e.seq, iso(e.at), e.carrier_id, e.actor_id, e.action, e.subject_type, e.subject_id,
+                body = body_of(e.seq, iso(e.at), e.carrier_id, e.actor_id, e.action, e.subject_type, e.subject_id,
                              e.before, e.after)
                 if chain_hash(prev, body) != e.hash:
                     return ChainReport(False, count, e.seq, "the event's content does not match its hash")
@@ -118,21 +110,21 @@ def event_dict(e: AuditEvent) -> dict[str, Any]:
             "prev_hash": e.prev_hash, "hash": e.hash}
 
 
-def list_events(store: Store, principal: Principal, page: PageRequest, subject_id: str | None = None,
+def list_events(uow: UnitOfWork, principal: Principal, page: PageRequest, subject_id: str | None = None,
                 action: str | None = None) -> Page:
     """The events of the caller's carrier (admins of a carrier only: the chain is the carrier's book)."""
     require(principal, "audit.read")
-    stmt = select(AuditEvent).where(AuditEvent.carrier_id == principal.carrier_id)
+    where: dict[str, Any] = {"carrier_id": principal.carrier_id}
     if principal.organisation_kind != "carrier":
-        stmt = stmt.where(AuditEvent.actor_id == principal.user_id)
+        where["actor_id"] = principal.user_id
     if subject_id:
-        stmt = stmt.where(AuditEvent.subject_id == subject_id)
+        where["subject_id"] = subject_id
     if action:
-        stmt = stmt.where(AuditEvent.action == action)
-    with store.read() as s:
-        rows, total = paginate(s, stmt, page, {"seq": AuditEvent.seq, "at": AuditEvent.at,
-                                               "created_at": AuditEvent.seq}, AuditEvent.seq)
+        where["action"] = action
+    order = order_of(page, {"seq": "seq", "at": "at", "created_at": "seq"}, "seq")
+    with uow.reading() as tx:
+        rows, total = tx.audit.list(where, order, page.limit, page.offset)
         return Page([event_dict(e) for e in rows], total, page.limit, page.offset)
 
 
-__all__ = ["GENESIS", "ChainReport", "chain_hash", "event_dict", "list_events", "record", "verify"]
+__all__ = ["GENESIS", "ChainReport", "body_of", "chain_hash", "event_dict", "list_events", "record", "verify"]

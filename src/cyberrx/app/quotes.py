@@ -11,18 +11,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
+from cyberrx.adapters.store import Duplicate
+from cyberrx.adapters.store.tables import Policy, Quote
+from cyberrx.app import audit
+from cyberrx.app.authz import Principal, not_found, require
+from cyberrx.app.common import Page, PageRequest, iso, json_safe, order_of
+from cyberrx.app.policies import policy_dict
+from cyberrx.app.ports import Ports, UnitOfWork, default_ports
+from cyberrx.app.practices import check_profile, visible_practice
 from cyberrx.errors import Conflict, InvalidInput
-from cyberrx.services import audit
-from cyberrx.services.authz import Principal, not_found, require, scope
-from cyberrx.services.common import Page, PageRequest, iso, json_safe, new_id, paginate, utcnow
-from cyberrx.services.policies import policy_dict
-from cyberrx.services.practices import check_profile, latest_version, visible_practice
 from cyberrx.services.quote import quote
-from cyberrx.store import Store
-from cyberrx.store.models import Policy, Quote
 
 
 def quote_dict(q: Quote, *, with_result: bool = True) -> dict[str, Any]:
@@ -36,56 +34,58 @@ def quote_dict(q: Quote, *, with_result: bool = True) -> dict[str, Any]:
     return out
 
 
-def create(store: Store, principal: Principal, practice_id: str, trials: int | None = None,
-           seed: int | None = None, effective: date | None = None, max_trials: int = 10_000_000) -> dict[str, Any]:
+def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int | None = None,
+           seed: int | None = None, effective: date | None = None, max_trials: int = 10_000_000, *,
+           ports: Ports | None = None) -> dict[str, Any]:
     """Quote the practice's latest profile on the default grid of limits and retentions."""
+    ports = ports or default_ports()
     if trials is not None and trials > max_trials:
         raise InvalidInput(f"{trials} is out of range", field="trials", allowed=f"1,000 to {max_trials:,}")
-    with store.read() as s:
-        org = visible_practice(s, principal, practice_id)
+    with uow.reading(principal.scope) as tx:
+        org = visible_practice(tx, practice_id)
         require(principal, "quote.create")
-        pv = latest_version(s, org.id)
+        pv = tx.profiles.latest(org.id)
         carrier_id, brokerage_id = org.carrier_id, org.brokerage_id
     result = quote(check_profile(pv.profile), trials=trials, seed=seed, effective=effective)
     doc = json_safe(result.to_dict())
-    q = Quote(id=new_id(), carrier_id=carrier_id, brokerage_id=brokerage_id, practice_id=practice_id,
-              profile_version_id=pv.id, trials=result.trials, seed=result.seed,
-              effective=(effective or date.today()).isoformat(), result=doc, created_at=utcnow(),
-              created_by=principal.user_id)
-    with store.write() as s:
-        s.add(q)
-        s.flush()
-        audit.record(s, principal, "quote.decision", "quote", q.id, None,
+    with uow.writing(principal.scope) as tx:
+        q = tx.quotes.add(Quote(id=ports.ids.new(), carrier_id=carrier_id, brokerage_id=brokerage_id,
+                                practice_id=practice_id, profile_version_id=pv.id, trials=result.trials,
+                                seed=result.seed, effective=(effective or date.today()).isoformat(), result=doc,
+                                created_at=ports.clock.now(), created_by=principal.user_id))
+        audit.record(tx, ports.clock, principal, "quote.decision", "quote", q.id, None,
                      {"practice_id": practice_id, "profile_version_id": pv.id, "versions": doc.get("versions"),
                       "options": [{"limit": o["limit"], "retention": o["retention"], "premium": o["premium"],
                                    "decision": o["decision"]} for o in doc["options"]]})
+        tx.commit()
         return quote_dict(q)
 
 
-def get(store: Store, principal: Principal, quote_id: str) -> dict[str, Any]:
-    with store.read() as s:
-        q = s.execute(select(Quote).where(Quote.id == quote_id, scope(principal, Quote))).scalar_one_or_none()
+def get(uow: UnitOfWork, principal: Principal, quote_id: str) -> dict[str, Any]:
+    with uow.reading(principal.scope) as tx:
+        q = tx.quotes.get(quote_id)
         if q is None:
             raise not_found("quote", quote_id)
         require(principal, "quote.read")
         return quote_dict(q)
 
 
-def list_quotes(store: Store, principal: Principal, page: PageRequest, practice_id: str | None = None) -> Page:
+def list_quotes(uow: UnitOfWork, principal: Principal, page: PageRequest, practice_id: str | None = None) -> Page:
     require(principal, "quote.read")
-    stmt = select(Quote).where(scope(principal, Quote))
-    if practice_id:
-        stmt = stmt.where(Quote.practice_id == practice_id)
-    with store.read() as s:
-        rows, total = paginate(s, stmt, page, {"created_at": Quote.created_at}, Quote.id)
+    order = order_of(page, {"created_at": "created_at"}, "id")
+    with uow.reading(principal.scope) as tx:
+        rows, total = tx.quotes.list({"practice_id": practice_id} if practice_id else {}, order, page.limit,
+                                     page.offset)
         return Page([quote_dict(q, with_result=False) for q in rows], total, page.limit, page.offset)
 
 
-def bind(store: Store, principal: Principal, quote_id: str, option: int) -> dict[str, Any]:
+def bind(uow: UnitOfWork, principal: Principal, quote_id: str, option: int, *,
+         ports: Ports | None = None) -> dict[str, Any]:
     """Bind option number ``option`` (0-based, in the quote's order) as a policy; its terms are frozen."""
+    ports = ports or default_ports()
     try:
-        with store.write() as s:
-            q = s.execute(select(Quote).where(Quote.id == quote_id, scope(principal, Quote))).scalar_one_or_none()
+        with uow.writing(principal.scope) as tx:
+            q = tx.quotes.get(quote_id)
             if q is None:
                 raise not_found("quote", quote_id)
             require(principal, "policy.bind")
@@ -97,16 +97,15 @@ def bind(store: Store, principal: Principal, quote_id: str, option: int) -> dict
             if chosen["decision"] == "decline":
                 raise Conflict(f"option {option} was declined: {'; '.join(chosen['reasons'])}")
             terms = chosen["policy_terms"]
-            p = Policy(id=new_id(), carrier_id=q.carrier_id, brokerage_id=q.brokerage_id, practice_id=q.practice_id,
-                       policy_number=terms["policy_number"], terms=terms, quote_id=q.id, bound_at=utcnow(),
-                       bound_by=principal.user_id)
-            s.add(p)
-            s.flush()
-            audit.record(s, principal, "policy.bind", "policy", p.id, None,
+            p = tx.policies.add(Policy(id=ports.ids.new(), carrier_id=q.carrier_id, brokerage_id=q.brokerage_id,
+                                       practice_id=q.practice_id, policy_number=terms["policy_number"], terms=terms,
+                                       quote_id=q.id, bound_at=ports.clock.now(), bound_by=principal.user_id))
+            audit.record(tx, ports.clock, principal, "policy.bind", "policy", p.id, None,
                          {"policy_number": p.policy_number, "quote_id": q.id, "option": option,
                           "decision": chosen["decision"], "premium": chosen["premium"], "terms": terms})
+            tx.commit()
             return policy_dict(p)
-    except IntegrityError:
+    except Duplicate:
         raise Conflict("a policy with this number is already bound") from None
 
 

@@ -1,0 +1,70 @@
+"""The SQLAlchemy unit of work: one transaction, the repositories of one caller's scope, one commit.
+
+    with store.writing(scope) as uow:     # BEGIN (IMMEDIATE on SQLite)
+        practice = uow.organisations.get_kind(...)
+        ...
+        uow.commit()                      # or nothing is written: leaving the block rolls back
+
+A constraint the transaction breaks (a unique e-mail, a policy number, a ledger key) is raised as
+:class:`Duplicate` when the block ends, so use cases never see a SQLAlchemy exception.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cyberrx.adapters.store import repositories as repos
+from cyberrx.adapters.store.scope import Scope
+
+
+class Duplicate(Exception):
+    """The change broke a uniqueness (or foreign-key) constraint: another change got there first."""
+
+
+class SqlUnitOfWork:
+    """Repositories over one session in one transaction; rolled back unless :meth:`commit` was called."""
+
+    def __init__(self, session: Session, scope: Scope | None) -> None:
+        self.session = session
+        self.scope = scope
+        self.organisations = repos.Organisations(session, scope)
+        self.users = repos.Users(session, scope)
+        self.tokens = repos.Tokens(session)
+        self.login_failures = repos.LoginFailures(session)
+        self.profiles = repos.Profiles(session)
+        self.assessments = repos.Assessments(session, scope)
+        self.jobs = repos.Jobs(session, scope)
+        self.policies = repos.Policies(session, scope)
+        self.quotes = repos.Quotes(session, scope)
+        self.incidents = repos.Incidents(session, scope)
+        self.claims = repos.Claims(session, scope)
+        self.ledger = repos.Ledger(session)
+        self.audit = repos.Audit(session)
+        self._transaction = session.begin()
+
+    def commit(self) -> None:
+        self._transaction.commit()
+
+    def rollback(self) -> None:
+        if self._transaction.is_active:
+            self._transaction.rollback()
+
+    def __enter__(self) -> SqlUnitOfWork:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        try:
+            # rows read stay readable after the block (as loaded), and nothing uncommitted is written
+            self.session.expunge_all()
+            self.rollback()
+        finally:
+            self.session.close()
+        if isinstance(exc, IntegrityError):
+            raise Duplicate(" ".join(str(exc.orig).split())) from exc
+
+
+__all__ = ["Duplicate", "SqlUnitOfWork"]

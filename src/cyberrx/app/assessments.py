@@ -1,0 +1,155 @@
+"""Assessments of a practice, stored reproducibly: the exact profile version, trials, seed, policy terms, engine
+and reference-data versions, and the result (:func:`result_document`).
+
+Small runs (``trials <= sync_trials_max``) are computed in the request; larger ones are queued as a background
+job (:mod:`cyberrx.app.jobs`) whose progress the client polls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cyberrx.adapters.store.tables import Assessment
+from cyberrx.app.authz import Principal, not_found, require
+from cyberrx.app.common import Page, PageRequest, iso, order_of
+from cyberrx.app.jobs import new_job
+from cyberrx.app.ports import Ports, UnitOfWork, Wake, default_ports
+from cyberrx.app.practices import check_profile, visible_practice
+from cyberrx.domain.policy import parse_policy
+from cyberrx.domain.profile import PracticeProfile
+from cyberrx.errors import InvalidInput
+from cyberrx.services.assess import DEFAULT_SEED, assess, check_run_size
+
+JOB_KIND = "assessment"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """``sync_trials_max``: most trials computed in the request; ``max_trials``: most trials allowed."""
+
+    sync_trials_max: int
+    max_trials: int
+
+
+def assessment_dict(a: Assessment, version: int | None = None, *, with_result: bool = True) -> dict[str, Any]:
+    out = {"id": a.id, "practice_id": a.practice_id, "profile_version_id": a.profile_version_id,
+           "profile_version": version, "trials": a.trials, "seed": int(a.seed), "policy": a.policy,
+           "status": a.status, "engine_version": a.engine_version, "reference_version": a.reference_version,
+           "job_id": a.job_id, "created_at": iso(a.created_at), "created_by": a.created_by}
+    if with_result:
+        out["result"] = a.result
+    return out
+
+
+def result_document(profile: PracticeProfile, trials: int, seed: int, policy: dict[str, Any] | None,
+                    progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """The stored result of an assessment: the one place that turns what ``assess`` returns into JSON."""
+    terms = parse_policy(policy) if policy is not None else None
+    return assess(profile, trials, seed, policy=terms, progress=progress).to_dict()
+
+
+def _succeeded(a: Assessment, result: dict[str, Any]) -> None:
+    a.status, a.result = "succeeded", result
+    a.engine_version, a.reference_version = result["engine_version"], result["reference_version"]
+
+
+def request(uow: UnitOfWork, limits: Limits, principal: Principal, practice_id: str, trials: int,
+            seed: int | None = None, policy: dict[str, Any] | None = None, profile_version: int | None = None, *,
+            ports: Ports | None = None, wake: Wake | None = None) -> tuple[dict[str, Any], bool]:
+    """Assess the practice's profile (latest version unless ``profile_version``); ``(assessment, queued)``.
+    A queued assessment wakes the job workers (``wake``) once it is stored."""
+    ports = ports or default_ports()
+    seed = DEFAULT_SEED if seed is None else seed
+    check_run_size(trials, seed)
+    if trials > limits.max_trials:
+        raise InvalidInput(f"{trials} is out of range", field="trials", allowed=f"1,000 to {limits.max_trials:,}")
+    if policy is not None:
+        try:
+            parse_policy(policy)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.args[0], field=f"policy.{exc.field}" if exc.field else "policy",
+                               allowed=exc.allowed) from None
+    with uow.reading(principal.scope) as tx:
+        org = visible_practice(tx, practice_id)
+        require(principal, "assessment.create")
+        pv = tx.profiles.latest(org.id) if profile_version is None else tx.profiles.get(org.id, profile_version)
+        if pv is None:
+            raise InvalidInput(f"practice has no profile version {profile_version}", field="profile_version")
+        carrier_id, brokerage_id = org.carrier_id, org.brokerage_id
+    profile = check_profile(pv.profile)
+    queued = trials > limits.sync_trials_max
+    a = Assessment(id=ports.ids.new(), carrier_id=carrier_id, brokerage_id=brokerage_id, practice_id=practice_id,
+                   profile_version_id=pv.id, trials=trials, seed=seed, policy=policy, status="queued",
+                   engine_version=None, reference_version=None, result=None, job_id=None,
+                   created_at=ports.clock.now(), created_by=principal.user_id)
+    if queued:
+        with uow.writing(principal.scope) as tx:
+            job = new_job(ports, JOB_KIND, a.id, carrier_id, brokerage_id, practice_id)
+            a.job_id = job.id
+            tx.assessments.add(a)
+            tx.jobs.add(job)
+            tx.commit()
+        if wake is not None:
+            wake()
+        return assessment_dict(a, pv.version), True
+    _succeeded(a, result_document(profile, trials, seed, policy))
+    with uow.writing(principal.scope) as tx:
+        tx.assessments.add(a)
+        tx.commit()
+    return assessment_dict(a, pv.version), False
+
+
+def run_job(uow: UnitOfWork, assessment_id: str, progress: Callable[[float], None]) -> None:
+    """The background job: compute the stored assessment and write its result (one transaction)."""
+    with uow.writing() as tx:
+        a = tx.assessments.get(assessment_id)
+        if a is None:
+            raise RuntimeError(f"assessment {assessment_id} is gone")
+        a.status = "running"
+        pv = tx.profiles.by_id(a.profile_version_id)
+        assert pv is not None
+        trials, seed, policy, profile_doc = a.trials, int(a.seed), a.policy, pv.profile
+        tx.commit()
+    profile = check_profile(profile_doc)
+    result = result_document(profile, trials, seed, policy, progress=lambda done, total: progress(done / total))
+    with uow.writing() as tx:
+        a = tx.assessments.get(assessment_id)
+        _succeeded(a, result)
+        tx.commit()
+
+
+def fail_job(uow: UnitOfWork, assessment_id: str, reason: str) -> None:
+    with uow.writing() as tx:
+        a = tx.assessments.get(assessment_id)
+        if a is not None:
+            a.status, a.result = "failed", {"error": reason}
+        tx.commit()
+
+
+def get(uow: UnitOfWork, principal: Principal, assessment_id: str) -> dict[str, Any]:
+    with uow.reading(principal.scope) as tx:
+        a = tx.assessments.get(assessment_id)
+        if a is None:
+            raise not_found("assessment", assessment_id)
+        require(principal, "assessment.read")
+        pv = tx.profiles.by_id(a.profile_version_id)
+        out = assessment_dict(a, pv.version if pv is not None else None)
+        if a.job_id:
+            job = tx.jobs.get(a.job_id)
+            out["progress"] = float(job.progress) if job is not None else None
+        return out
+
+
+def list_assessments(uow: UnitOfWork, principal: Principal, page: PageRequest, practice_id: str | None = None,
+                     status: str | None = None) -> Page:
+    require(principal, "assessment.read")
+    where = {k: v for k, v in (("practice_id", practice_id), ("status", status)) if v}
+    order = order_of(page, {"created_at": "created_at", "trials": "trials", "status": "status"}, "id")
+    with uow.reading(principal.scope) as tx:
+        rows, total = tx.assessments.list(where, order, page.limit, page.offset)
+        return Page([assessment_dict(a, with_result=False) for a in rows], total, page.limit, page.offset)
+
+
+__all__ = ["JOB_KIND", "Limits", "fail_job", "get", "list_assessments", "request", "result_document", "run_job"]

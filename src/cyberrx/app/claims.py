@@ -1,0 +1,217 @@
+"""Claims on bound policies: adjudication (:mod:`cyberrx.claims`), then reserves and payments in a stored ledger.
+
+Money is ``Decimal`` usd to the cent. The rules of the ledger are :class:`cyberrx.claims.ClaimLedger`'s (payments
+never above what adjudication allows, the reserve never above what remains, nothing on a closed claim, and the
+idempotency of each change's key): a change restores the claim's ledger from its stored entries
+(:meth:`ClaimLedger.restore`), applies one change to it and stores the new entry and the claim's money, in one
+unit of work with the audit event.
+
+Concurrency: the claim's ``version`` is its ETag. The claim's money is written only if its version is still the
+one read (the repository raises ``ConcurrentChange`` otherwise) and the ledger's ``(claim, key)`` and
+``(claim, seq)`` are unique; when another change got there first the whole use case is run again on fresh state
+(or, when the client sent ``If-Match`` with an older version, refused with :class:`PreconditionFailed`). A key
+repeated with the same request is answered with the entry it made the first time; with another request it is a
+Conflict.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from cyberrx.adapters.store import ConcurrentChange, Duplicate
+from cyberrx.adapters.store.tables import Claim, LedgerEntry
+from cyberrx.app import audit
+from cyberrx.app.authz import Principal, not_found, require
+from cyberrx.app.common import Page, PageRequest, iso, json_safe, money, order_of
+from cyberrx.app.ports import Ports, UnitOfWork, default_ports
+from cyberrx.claims import ClaimLedger, EntryKind, adjudicate
+from cyberrx.claims.ledger import LedgerEntry as Entry
+from cyberrx.domain.claim import parse_claim
+from cyberrx.domain.policy import parse_policy
+from cyberrx.errors import Conflict, InvalidInput
+
+MAX_RETRIES = 20
+_ACTIONS = {EntryKind.PAYMENT: "claim.pay", EntryKind.RESERVE: "claim.reserve", EntryKind.CLOSED: "claim.close"}
+
+
+class PreconditionFailed(Conflict):
+    """``If-Match`` named a version of the claim that is no longer current (HTTP 412)."""
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def _matches(if_match: str | None, version: int) -> bool:
+    if if_match is None or if_match.strip() == "*":
+        return True
+    tags = [t.strip().removeprefix("W/") for t in if_match.split(",")]
+    return etag(version) in tags
+
+
+def claim_dict(c: Claim, *, with_details: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+           "id": c.id, "claim_number": c.claim_number, "policy_id": c.policy_id, "practice_id": c.practice_id,
+           "status": c.status, "allowed": money(c.allowed), "reserve": money(c.reserve), "paid": money(c.paid),
+           "version": c.version, "created_at": iso(c.created_at)}
+    if with_details:
+        out["claim"] = c.claim
+        out["adjudication"] = c.adjudication
+    return out
+
+
+def entry_dict(e: LedgerEntry) -> dict[str, Any]:
+    return {"seq": e.seq, "kind": e.kind, "amount": money(e.amount), "idempotency_key": e.idempotency_key,
+            "note": e.note, "reserve_after": money(e.reserve_after), "paid_after": money(e.paid_after),
+            "created_at": iso(e.created_at), "created_by": e.created_by}
+
+
+def _state(c: Claim) -> dict[str, Any]:
+    return {"status": c.status, "allowed": money(c.allowed), "reserve": money(c.reserve), "paid": money(c.paid),
+            "version": c.version}
+
+
+def _visible_claim(tx: Any, claim_id: str) -> Claim:
+    c = tx.claims.get(claim_id)
+    if c is None:
+        raise not_found("claim", claim_id)
+    return c  # type: ignore[no-any-return]
+
+
+def _stored(row: LedgerEntry) -> Entry:
+    """A stored ledger row as the domain ledger's entry."""
+    return Entry(row.seq, EntryKind(row.kind), Decimal(row.amount), row.idempotency_key, row.note,
+                 Decimal(row.reserve_after), Decimal(row.paid_after), row.request_hash)
+
+
+def _row(claim_id: str, e: Entry, ports: Ports, principal: Principal) -> LedgerEntry:
+    return LedgerEntry(claim_id=claim_id, seq=e.seq, kind=e.kind.value, amount=e.amount, idempotency_key=e.key,
+                       request_hash=e.request, note=e.note, reserve_after=e.reserve_after, paid_after=e.paid_after,
+                       created_at=ports.clock.now(), created_by=principal.user_id)
+
+
+# ---- opening a claim: adjudication ------------------------------------------------------------------------
+def open_claim(uow: UnitOfWork, principal: Principal, policy_id: str, claim_doc: Any, *,
+               ports: Ports | None = None) -> dict[str, Any]:
+    """Adjudicate a claim on a bound policy after the policy's earlier claims, and open its ledger with the
+    allowed amount reserved. Audited as ``claim.decision``."""
+    ports = ports or default_ports()
+    try:
+        claim = parse_claim(claim_doc)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.args[0], field=f"claim.{exc.field}" if exc.field else "claim",
+                           allowed=exc.allowed) from None
+    try:
+        with uow.writing(principal.scope) as tx:
+            # the policy row is locked so claims on one policy are adjudicated one after the other
+            policy = tx.policies.get(policy_id, lock=True)
+            if policy is None:
+                raise not_found("policy", policy_id)
+            require(principal, "claim.create")
+            terms = parse_policy(policy.terms)
+            if claim.policy_number != policy.policy_number:
+                raise InvalidInput(f"the claim is on policy {claim.policy_number!r}, not {policy.policy_number!r}",
+                                   field="claim.policy_number", allowed=policy.policy_number)
+            history = [parse_claim(doc) for doc in tx.claims.docs_on_policy(policy.id)]
+            if any(h.claim_id == claim.claim_id for h in history):
+                raise Conflict(f"claim {claim.claim_id} is already open on policy {policy.policy_number}")
+            result = adjudicate(terms, claim, history)
+            ledger = ClaimLedger.from_adjudication(result, f"open:{claim.claim_id}")
+            row = tx.claims.add(Claim(id=ports.ids.new(), carrier_id=policy.carrier_id,
+                                      brokerage_id=policy.brokerage_id, practice_id=policy.practice_id,
+                                      policy_id=policy.id, claim_number=claim.claim_id, claim=claim_doc,
+                                      adjudication=json_safe(result.to_dict()), status=ledger.status,
+                                      allowed=ledger.allowed, reserve=ledger.reserve, paid=ledger.paid, version=1,
+                                      created_at=ports.clock.now(), created_by=principal.user_id))
+            tx.ledger.add(_row(row.id, ledger.entries[0], ports, principal))
+            audit.record(tx, ports.clock, principal, "claim.decision", "claim", row.id, None,
+                         {"claim_number": claim.claim_id, "status": result.status,
+                          "denial_reasons": list(result.denial_reasons),
+                          "total_payable": money(result.total_payable), **_state(row)})
+            tx.commit()
+            return claim_dict(row)
+    except Duplicate:
+        raise Conflict(f"claim {claim.claim_id} is already open on this policy") from None
+
+
+# ---- money changes ----------------------------------------------------------------------------------------
+def _apply(ledger: ClaimLedger, kind: EntryKind, amount: Decimal | None, key: str, note: str) -> Entry:
+    if kind == EntryKind.PAYMENT:
+        assert amount is not None
+        return ledger.pay(amount, key, note)
+    if kind == EntryKind.RESERVE:
+        assert amount is not None
+        return ledger.set_reserve(amount, key, note)
+    return ledger.close(key, note)
+
+
+def _change_once(uow: UnitOfWork, ports: Ports, principal: Principal, claim_id: str, kind: EntryKind,
+                 amount: Decimal | None, key: str, note: str,
+                 if_match: str | None) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    action = _ACTIONS[kind]
+    with uow.writing(principal.scope) as tx:
+        c = _visible_claim(tx, claim_id)
+        require(principal, action)
+        rows = tx.ledger.entries(c.id)
+        ledger = ClaimLedger.restore(c.id, [_stored(r) for r in rows])
+        done = ledger.replayed(key, kind, amount, note)
+        if done is not None:
+            return claim_dict(c), entry_dict(next(r for r in rows if r.seq == done.seq)), False
+        if not _matches(if_match, c.version):
+            raise PreconditionFailed(f"claim {claim_id} is at version {etag(c.version)}, not {if_match}: "
+                                     "read it again and retry")
+        before = _state(c)
+        entry = _apply(ledger, kind, amount, key, note)
+        tx.claims.set_money(c, c.version, paid=ledger.paid, reserve=ledger.reserve, status=ledger.status)
+        row = tx.ledger.add(_row(c.id, entry, ports, principal))
+        audit.record(tx, ports.clock, principal, action, "claim", c.id, before,
+                     {**_state(c), "amount": money(entry.amount), "idempotency_key": key})
+        tx.commit()
+        return claim_dict(c), entry_dict(row), True
+
+
+def change(uow: UnitOfWork, principal: Principal, claim_id: str, kind: EntryKind, amount: Decimal | None, key: str,
+           note: str = "", if_match: str | None = None, *,
+           ports: Ports | None = None) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """Apply one money change; ``(claim, ledger entry, created)`` (``created`` False for a replayed key)."""
+    ports = ports or default_ports()
+    if not key or len(key) > 200:
+        raise InvalidInput("an Idempotency-Key header is required", field="Idempotency-Key",
+                           allowed="1 to 200 characters")
+    for _ in range(MAX_RETRIES):
+        try:
+            return _change_once(uow, ports, principal, claim_id, kind, amount, key, note, if_match)
+        except (ConcurrentChange, Duplicate):
+            # another change won the race: run again on fresh state (a repeat of the winner's key is replayed;
+            # an If-Match on the old version is then refused as stale)
+            continue
+    raise Conflict(f"claim {claim_id} is changing too often to apply this change: try again")
+
+
+# ---- queries ----------------------------------------------------------------------------------------------
+def get(uow: UnitOfWork, principal: Principal, claim_id: str) -> dict[str, Any]:
+    with uow.reading(principal.scope) as tx:
+        c = _visible_claim(tx, claim_id)
+        require(principal, "claim.read")
+        return claim_dict(c)
+
+
+def ledger(uow: UnitOfWork, principal: Principal, claim_id: str) -> list[dict[str, Any]]:
+    with uow.reading(principal.scope) as tx:
+        c = _visible_claim(tx, claim_id)
+        require(principal, "claim.read")
+        return [entry_dict(e) for e in tx.ledger.entries(c.id)]
+
+
+def list_claims(uow: UnitOfWork, principal: Principal, page: PageRequest, policy_id: str | None = None,
+                status: str | None = None) -> Page:
+    require(principal, "claim.read")
+    where = {k: v for k, v in (("policy_id", policy_id), ("status", status)) if v}
+    order = order_of(page, {"created_at": "created_at", "paid": "paid", "claim_number": "claim_number"}, "id")
+    with uow.reading(principal.scope) as tx:
+        rows, total = tx.claims.list(where, order, page.limit, page.offset)
+        return Page([claim_dict(c, with_details=False) for c in rows], total, page.limit, page.offset)
+
+
+__all__ = ["PreconditionFailed", "change", "claim_dict", "etag", "get", "ledger", "list_claims", "open_claim"]

@@ -1,0 +1,94 @@
+"""What the use cases need from outside, as small interfaces: the unit of work, a clock, an id generator, a
+password hasher and a job queue. The production implementations are here (clock, ids) or in
+:mod:`cyberrx.adapters` (the database, argon2); tests pass fakes."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from cyberrx.adapters.store import Scope
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The time now, UTC."""
+        ...
+
+
+class Ids(Protocol):
+    def new(self) -> str:
+        """A new id: 32 hex characters."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, stored: str, password: str) -> bool: ...
+
+    @property
+    def dummy_hash(self) -> str:
+        """A hash to verify against when there is no account (a login costs the same either way)."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """Makes a transaction with the repositories of one scope (None: the system, no tenant filter).
+
+    ``with uow.writing(scope) as tx: ...; tx.commit()``; leaving the block without ``commit`` writes nothing.
+    The repositories (``tx.organisations``, ``tx.users``, ``tx.tokens``, ``tx.login_failures``, ``tx.profiles``,
+    ``tx.assessments``, ``tx.jobs``, ``tx.policies``, ``tx.quotes``, ``tx.incidents``, ``tx.claims``,
+    ``tx.ledger``, ``tx.audit``) are those of :mod:`cyberrx.adapters.store.repositories`.
+    """
+
+    def reading(self, scope: Scope | None = None) -> Any: ...
+
+    def writing(self, scope: Scope | None = None) -> Any: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class RandomIds:
+    def new(self) -> str:
+        """128 random bits: ids cannot be guessed or enumerated."""
+        return secrets.token_hex(16)
+
+
+def _argon2() -> PasswordHasher:
+    from cyberrx.adapters.passwords import Argon2Hasher
+
+    return Argon2Hasher()
+
+
+@dataclass(frozen=True)
+class Ports:
+    """The ports every use case may use. The default is production: system clock, random ids, argon2id at
+    argon2-cffi's default cost."""
+
+    clock: Clock = field(default_factory=SystemClock)
+    ids: Ids = field(default_factory=RandomIds)
+    hasher: PasswordHasher = field(default_factory=_argon2)
+
+
+_default: list[Ports] = []
+
+
+def default_ports() -> Ports:
+    """The production ports, made on first use (never at import)."""
+    if not _default:
+        _default.append(Ports())
+    return _default[0]
+
+
+#: a job queue port: wake a worker now because a job was queued (the worker polls anyway)
+Wake = Callable[[], None]
+
+__all__ = ["Clock", "Ids", "PasswordHasher", "Ports", "RandomIds", "SystemClock", "UnitOfWork", "Wake",
+           "default_ports"]
