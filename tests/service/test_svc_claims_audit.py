@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, update
 from tests.service.world import Tenant, claim_doc, ok, policy_terms
@@ -20,7 +21,7 @@ from cyberrx.app import audit
 ALLOWED = "261300.00"
 
 
-def _money(client: TestClient, t: Tenant, claim: str, what: str, amount: str | None, key: str,
+def _money(client: TestClient, t: Tenant, claim: str, what: str, amount: str | float | None, key: str,
            if_match: str | None = None) -> Any:
     headers = {**t.h("claims_adjuster"), "Idempotency-Key": key}
     if if_match is not None:
@@ -33,31 +34,31 @@ def test_claim_is_adjudicated_and_payments_are_idempotent_and_capped(client: Tes
                                                                      world: tuple[Tenant, Tenant]) -> None:
     t, _ = world
     c = ok(client.get(f"/claims/{t.direct.claim}", headers=t.h("claims_adjuster")))
-    assert c["allowed"] == ALLOWED and c["reserve"] == ALLOWED and c["paid"] == "0.00"
+    assert c["allowed"] == float(ALLOWED) and c["reserve"] == float(ALLOWED) and c["paid"] == 0.0
     assert c["adjudication"]["status"] == "partially_paid"
     r1 = _money(client, t, t.direct.claim, "payments", "1000.10", "pay-1")
-    assert r1.status_code == 201 and r1.json()["claim"]["paid"] == "1000.10" and r1.headers["ETag"] == '"2"'
+    assert r1.status_code == 201 and r1.json()["claim"]["paid"] == 1000.10 and r1.headers["ETag"] == '"2"'
     again = _money(client, t, t.direct.claim, "payments", "1000.10", "pay-1")
     assert again.status_code == 200 and again.json()["replayed"] is True
-    assert again.json()["entry"] == r1.json()["entry"] and again.json()["claim"]["paid"] == "1000.10"
+    assert again.json()["entry"] == r1.json()["entry"] and again.json()["claim"]["paid"] == 1000.10
     other = _money(client, t, t.direct.claim, "payments", "5.00", "pay-1")
     assert other.status_code == 409 and "Idempotency-Key" in other.json()["error"]["message"]
     stale = _money(client, t, t.direct.claim, "payments", "1.00", "pay-2", if_match='"1"')
     assert stale.status_code == 412 and stale.json()["error"]["code"] == "precondition_failed"
-    fresh = _money(client, t, t.direct.claim, "payments", "1.00", "pay-3", if_match='"2"')
+    fresh = _money(client, t, t.direct.claim, "payments", 1.0, "pay-3", if_match='"2"')     # a number works too
     assert fresh.status_code == 201 and fresh.headers["ETag"] == '"3"'
     over = _money(client, t, t.direct.claim, "payments", ALLOWED, "pay-4")
     assert over.status_code == 409 and "above" in over.json()["error"]["message"]
     reserve = _money(client, t, t.direct.claim, "reserve", "100.00", "res-1")
-    assert reserve.status_code == 201 and reserve.json()["claim"]["reserve"] == "100.00"
+    assert reserve.status_code == 201 and reserve.json()["claim"]["reserve"] == 100.0
     closed = _money(client, t, t.direct.claim, "close", None, "close-1")
-    assert closed.json()["claim"]["status"] == "closed" and closed.json()["claim"]["reserve"] == "0.00"
+    assert closed.json()["claim"]["status"] == "closed" and closed.json()["claim"]["reserve"] == 0.0
     after = _money(client, t, t.direct.claim, "payments", "1.00", "pay-5")
     assert after.status_code == 409 and "closed" in after.json()["error"]["message"]
     ledger = ok(client.get(f"/claims/{t.direct.claim}/ledger", headers=t.h("underwriter")))
     assert [(e["kind"], e["amount"]) for e in ledger] == [
-        ("opened", ALLOWED), ("payment", "1000.10"), ("payment", "1.00"), ("reserve", "100.00"), ("closed", "100.00")]
-    assert Decimal(ledger[-1]["paid_after"]) == Decimal("1001.10")
+        ("opened", float(ALLOWED)), ("payment", 1000.10), ("payment", 1.0), ("reserve", 100.0), ("closed", 100.0)]
+    assert ledger[-1]["paid_after"] == 1001.10
 
 
 def _bound_and_claimed(store: Any, carrier_name: str, policy_number: str) -> tuple[Any, dict[str, Any]]:
@@ -172,3 +173,26 @@ def test_an_anchor_catches_a_chain_rewritten_or_cut_by_someone_who_can_write_the
         assert fine.exit_code == 0 and json.loads(fine.output)["anchor"].startswith("2:")
         bad = CliRunner().invoke(app, ["audit", "verify", "--anchor", "three:abc"])
         assert bad.exit_code == 2 and "--anchor" in bad.output
+
+
+@pytest.mark.parametrize("amount, accepted", [
+    (12.5, True), ("12.50", True), (12, True), ("0.1", True),
+    ("12.345", False), (12.345, False), (-1, False), ("-1.00", False), (True, False), ("twelve", False),
+    ("1e3", False), (None, False), ("1000000000000", False)])
+def test_an_amount_is_a_number_or_a_decimal_string_parsed_exactly(client: TestClient, world: tuple[Tenant, Tenant],
+                                                                  amount: Any, accepted: bool) -> None:
+    t, _ = world
+    before = ok(client.get(f"/claims/{t.brokered.claim}", headers=t.h("claims_adjuster")))
+    r = _money(client, t, t.brokered.claim, "reserve", amount, f"reserve-{amount!r}") if amount is not None else \
+        client.post(f"/claims/{t.brokered.claim}/reserve", json={"amount": None},
+                    headers={**t.h("claims_adjuster"), "Idempotency-Key": "reserve-none"})
+    if accepted:
+        assert r.status_code == 201, r.text
+        assert r.json()["claim"]["reserve"] == float(Decimal(str(amount)))
+        assert Decimal(str(r.json()["entry"]["amount"])) == Decimal(str(amount))
+    else:
+        assert r.status_code == 422, r.text
+        error = r.json()["error"]
+        assert "amount" in str(error), error
+        after = ok(client.get(f"/claims/{t.brokered.claim}", headers=t.h("claims_adjuster")))
+        assert after["version"] == before["version"]       # nothing half-written

@@ -69,3 +69,28 @@ def test_every_operation_conforms(api_schema: Any, world: tuple[Tenant, Tenant])
     assert operations >= 29
     assert len(statuses) >= 5 * operations and any(200 <= s < 300 for s in statuses)
     assert not failures, "\n\n".join(f"{k}\n{v}" for k, v in failures.items())
+
+
+def test_results_in_the_schema_show_their_fields(api_app: Any) -> None:
+    """An assessment's, a quote's, an adjudication's and an incident's results are typed in OpenAPI, not
+    ``object``; money in a response is a number."""
+    doc = api_app.openapi()
+    schemas = doc["components"]["schemas"]
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        for option in node.get("anyOf", [node]):
+            if "$ref" in option:
+                return schemas[option["$ref"].rsplit("/", 1)[1]]
+        return node
+
+    assessment = resolve(schemas["AssessmentOut"]["properties"]["result"])
+    assert {"annual_loss", "by_coverage", "recommended", "gap", "exceedance"} <= set(assessment["properties"])
+    stats = resolve(assessment["properties"]["annual_loss"])
+    assert stats["properties"]["p99"]["type"] == "number"
+    quote = resolve(schemas["QuoteOut"]["properties"]["result"])
+    assert "options" in quote["properties"]
+    adjudication = resolve(schemas["ClaimOut"]["properties"]["adjudication"])
+    assert adjudication["properties"]["total_payable"]["type"] == "number"
+    assert schemas["ClaimOut"]["properties"]["paid"]["type"] == "number"
+    obligations = resolve(schemas["IncidentOut"]["properties"]["obligations"])
+    assert "obligations" in obligations["properties"]

@@ -109,7 +109,7 @@ def test_no_role_sees_another_tenants_objects(client: TestClient, world: tuple[T
             assert not (_ids(b, objects) & set(_all_ids(r.json()))), (role, path)
     # nothing of B changed
     claim = ok(client.get(f"/claims/{b.brokered.claim}", headers=b.h("claims_adjuster")))
-    assert (claim["paid"], claim["status"], claim["version"]) == ("0.00", "open", 1)
+    assert (claim["paid"], claim["status"], claim["version"]) == (0.0, "open", 1)
     assert ok(client.get(f"/practices/{b.brokered.practice}", headers=b.h("underwriter")))["version"] == 1
 
 

@@ -1,12 +1,22 @@
-"""Request and response bodies of the API. Money is a string of usd with two decimals (``"1250.00"``)."""
+"""Request and response bodies of the API.
+
+Money out is a JSON number of usd rounded to cents (``1250.0``), as in every cyberrx output; money in is a
+number or a decimal string (``1250.5`` or ``"1250.50"``), parsed to ``Decimal`` exactly, at most 2 decimals.
+Results (assessments, quotes, adjudications, obligations) are the typed results of
+:mod:`cyberrx.domain.results`, so the OpenAPI schema shows their fields.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
+
+from cyberrx.domain.results import Adjudication, Assessment, Obligations, Quote, UsdExact
 
 MONEY_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
 ID_PATTERN = r"^[0-9a-f]{32}$"
@@ -21,7 +31,31 @@ def _no_bool(v: object) -> object:
 
 JsonInt = Annotated[int, BeforeValidator(_no_bool)]
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="a 32-hex-character id")]
-MoneyStr = Annotated[str, Field(pattern=MONEY_PATTERN, description="usd, at most 2 decimals", examples=["1250.00"])]
+
+
+def _exact_amount(v: object) -> object:
+    # a number or a decimal string, exactly: 0.1 is 0.1 (through its shortest repr), never a binary fraction
+    if isinstance(v, bool) or not isinstance(v, int | float | str | Decimal):
+        raise PydanticCustomError("money_type", "an amount of usd is required: a number or a decimal string")
+    if isinstance(v, str) and not re.fullmatch(MONEY_PATTERN, v.strip()):
+        raise PydanticCustomError("money_format", "usd with at most 2 decimals, e.g. 1250 or \"1250.50\"")
+    try:
+        d = Decimal(repr(v)) if isinstance(v, float) else Decimal(str(v).strip())
+    except InvalidOperation:
+        raise PydanticCustomError("money_format", "usd with at most 2 decimals, e.g. 1250 or \"1250.50\"") from None
+    if not d.is_finite() or d < 0 or d.as_tuple().exponent < -2:   # type: ignore[operator]
+        raise PydanticCustomError("money_format", "usd >= 0 with at most 2 decimals, e.g. 1250 or \"1250.50\"")
+    if d >= Decimal("1e12"):
+        raise PydanticCustomError("money_range", "usd below 1,000,000,000,000")
+    return d
+
+
+#: usd in a request: a number or a decimal string, parsed exactly, >= 0, at most 2 decimals
+MoneyIn = Annotated[Decimal, BeforeValidator(_exact_amount),
+                    Field(description="usd: a number or a decimal string, at most 2 decimals",
+                          examples=[1250.5, "1250.50"])]
+#: usd in a response: a JSON number rounded to cents
+MoneyOut = UsdExact
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -136,7 +170,7 @@ class AssessmentOut(BaseModel):
     created_at: str
     created_by: str
     progress: float | None = None
-    result: dict[str, Any] | None = None
+    result: Assessment | None = None
 
 
 class JobOut(BaseModel):
@@ -168,7 +202,7 @@ class QuoteOut(BaseModel):
     created_at: str
     created_by: str
     decisions: list[str] = Field(description="quote, refer or decline, per option")
-    result: dict[str, Any] | None = None
+    result: Quote | None = None
 
 
 class BindIn(_In):
@@ -201,17 +235,17 @@ class ClaimOut(BaseModel):
     policy_id: str
     practice_id: str
     status: Literal["open", "closed"]
-    allowed: str
-    reserve: str
-    paid: str
+    allowed: MoneyOut
+    reserve: MoneyOut
+    paid: MoneyOut
     version: int
     created_at: str
     claim: dict[str, Any] | None = None
-    adjudication: dict[str, Any] | None = None
+    adjudication: Adjudication | None = None
 
 
 class AmountIn(_In):
-    amount: MoneyStr
+    amount: MoneyIn
     note: Annotated[str, Field(max_length=2000)] = ""
 
 
@@ -222,11 +256,11 @@ class CloseIn(_In):
 class LedgerEntryOut(BaseModel):
     seq: int
     kind: str
-    amount: str
+    amount: MoneyOut | None
     idempotency_key: str
     note: str
-    reserve_after: str
-    paid_after: str
+    reserve_after: MoneyOut
+    paid_after: MoneyOut
     created_at: str
     created_by: str
 
@@ -246,7 +280,7 @@ class IncidentOut(BaseModel):
     id: str
     practice_id: str
     incident: dict[str, Any]
-    obligations: dict[str, Any]
+    obligations: Obligations
     created_at: str
     created_by: str
 

@@ -102,7 +102,7 @@ _MONEY_RESPONSES: dict[int | str, dict[str, Any]] = {
 def pay(claim_id: IdPath, body: AmountIn, response: Response, service: ServiceDep, principal: PrincipalDep,
         idempotency_key: IdempotencyKey, if_match: IfMatch = None) -> dict[str, Any]:
     """Pay on the claim (adjusters). Never above what adjudication allows: 409 if it would be."""
-    return _change(service, principal, response, claim_id, EntryKind.PAYMENT, Decimal(body.amount), body.note,
+    return _change(service, principal, response, claim_id, EntryKind.PAYMENT, body.amount, body.note,
                    idempotency_key, if_match)
 
 
@@ -111,7 +111,7 @@ def pay(claim_id: IdPath, body: AmountIn, response: Response, service: ServiceDe
 def set_reserve(claim_id: IdPath, body: AmountIn, response: Response, service: ServiceDep,
                 principal: PrincipalDep, idempotency_key: IdempotencyKey, if_match: IfMatch = None) -> dict[str, Any]:
     """Set the reserve (usd still expected to be paid) of the claim (adjusters)."""
-    return _change(service, principal, response, claim_id, EntryKind.RESERVE, Decimal(body.amount), body.note,
+    return _change(service, principal, response, claim_id, EntryKind.RESERVE, body.amount, body.note,
                    idempotency_key, if_match)
 
 
