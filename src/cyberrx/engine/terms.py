@@ -465,7 +465,9 @@ def _retention_of_claims(lines: CoveredLines, terms: CompiledTerms) -> np.ndarra
     """:func:`claim_retention` of every event ``(n_events,)`` usd; one comparison per event when the parts
     the claims touch share one retention (the usual form), which gives the same figures."""
     touched = terms.retention[lines.touched_parts]
-    if touched.size and np.all(touched == touched[0]):
+    if not touched.size:            # no claim touches a covered part (a denied policy): no retention
+        return np.zeros(lines.touched.shape[0])
+    if np.all(touched == touched[0]):
         return np.where(lines.any_touched, touched[0], 0.0)
     return claim_retention(terms.retention, lines.touched, np.ones(lines.touched.shape[0], dtype=bool))
 
