@@ -112,7 +112,9 @@ def _eroded(x: np.ndarray, cap: Any, starts: np.ndarray,
         return paid - floor if np.any(floor) else paid
     else:
         through, before = cumulative_within(x, starts)
-    return np.minimum(through, cap) - np.minimum(before, cap)
+    paid = np.minimum(through, cap)
+    paid -= np.minimum(before, cap)     # in place: one array less to allocate over millions of lines
+    return paid
 
 
 # ---- the steps ---------------------------------------------------------------------------------------------
@@ -506,7 +508,7 @@ def insured_year_totals(events: EventTable, terms: CompiledTerms,
         lines = lines(terms)
     retention = _retention_of_claims(lines, terms)[lines.event]
     taken = apply_retention(lines.covered, retention, lines.claim_starts, cumulative=(lines.through, lines.before))
-    _, rest = apply_coinsurance(lines.covered - taken, _share_of_lines(lines, terms))
+    _, rest = apply_coinsurance(np.subtract(lines.covered, taken, out=taken), _share_of_lines(lines, terms))
     k = lines.occupied.shape[0]
     by_part = np.bincount(lines.cell, weights=rest, minlength=k * N_PARTS).reshape(k, N_PARTS)
     each_year = np.ones(k, dtype=bool)
