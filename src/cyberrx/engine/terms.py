@@ -143,6 +143,18 @@ def claim_retention(part_retention: np.ndarray, touched: np.ndarray, claim_start
     return np.repeat(per_claim, np.diff(np.append(first, row_max.shape[0])))
 
 
+
+def touched_lines(amount: np.ndarray, terms: CompiledTerms, denied: np.ndarray) -> np.ndarray:
+    """The lines that count for their claim's retention, bool ``(rows, n_parts)``: claimed above zero
+    (``amount`` usd ``(rows, n_parts)``), on a covered part, in a row not ``denied`` (``(rows,)`` bool)."""
+    return (amount > 0) & terms.covered[None, :] & ~denied[:, None]
+
+
+def denied_events(scenario: np.ndarray, terms: CompiledTerms) -> np.ndarray:
+    """Simulated events the policy denies, ``(n_events,)`` bool: a breached deny condition denies every one, an
+    excluded cause those of its scenario (``scenario`` ``(n_events,)`` indices into ``SCENARIOS``)."""
+    return np.full(scenario.shape[0], terms.denied) | terms.excluded_scenario[scenario]
+
 def apply_retention(covered: np.ndarray, retention: np.ndarray, line_claim_starts: np.ndarray, *,
                     cumulative: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Retention taken from each line, usd ``(m,)``: lines in presentation order, each claim's ``retention``
@@ -388,10 +400,10 @@ def apply_policy(events: EventTable, terms: CompiledTerms) -> PolicyResult:
     adjudicating that year's events one by one as claims would give (within a cent per line).
     """
     n, n_trials = events.n_events, events.n_trials
-    denied = np.full(n, terms.denied) | terms.excluded_scenario[events.scenario]
+    denied = denied_events(events.scenario, terms)
     covered = covered_grid(events.amount, events.downtime_hours, events.income_per_hour, events.extra_expense,
                            terms, denied)
-    touched = (events.amount > 0) & terms.covered[None, :] & ~denied[:, None]
+    touched = touched_lines(events.amount, terms, denied)
     period_starts = np.ones(n, dtype=bool)
     period_starts[1:] = events.trial[1:] != events.trial[:-1]
     s = settle(covered, touched, terms, terms.coinsurance, np.ones(n, dtype=bool), period_starts)
@@ -448,10 +460,10 @@ def covered_lines(events: EventTable, terms: CompiledTerms,
     ``years``: ``np.unique(events.trial, return_inverse=True)`` when already known.
     """
     occupied, year_row = np.unique(events.trial, return_inverse=True) if years is None else years
-    denied = np.full(events.n_events, terms.denied) | terms.excluded_scenario[events.scenario]
+    denied = denied_events(events.scenario, terms)
     cov = covered_grid(events.amount, events.downtime_hours, events.income_per_hour, events.extra_expense, terms,
                        denied)
-    touched = (events.amount > 0) & terms.covered[None, :] & ~denied[:, None]
+    touched = touched_lines(events.amount, terms, denied)
     through = np.cumsum(cov, axis=1)
     before = np.zeros_like(through)
     before[:, 1:] = through[:, :-1]
@@ -521,4 +533,5 @@ def insured_year_totals(events: EventTable, terms: CompiledTerms,
 __all__ = ["CENT", "CompiledTerms", "CoveredLines", "LayerTerms", "N_PARTS", "PolicyResult", "Settlement",
            "apply_aggregate", "apply_coinsurance", "apply_layer", "apply_policy", "apply_retention", "apply_sublimit",
            "apply_waiting_period", "claim_retention", "compile_terms", "coverage_key", "covered_grid",
-           "covered_lines", "cumulative_within", "insured_year_totals", "is_exact", "settle", "to_cents"]
+           "covered_lines", "cumulative_within", "denied_events", "insured_year_totals", "is_exact", "settle",
+           "to_cents", "touched_lines"]
