@@ -15,5 +15,7 @@ def test_claims_exports():
 
 def test_terms_exports_the_named_steps():
     for name in ("apply_retention", "apply_sublimit", "apply_coinsurance", "apply_layer", "apply_aggregate",
-                 "apply_waiting_period", "apply_policy", "compile_terms", "CompiledTerms", "PolicyResult"):
+                 "apply_waiting_period", "apply_policy", "compile_terms", "CompiledTerms", "PolicyResult",
+                 "insured_year_totals", "covered_lines", "CoveredLines", "coverage_key", "touched_lines",
+                 "denied_events"):
         assert name in terms.__all__

@@ -93,6 +93,25 @@ def test_sublimit_erodes_per_part_through_the_period():
     assert out.tolist() == [[150000, 10], [100000, 10], [0, 5], [250000, 0]]
 
 
+
+def test_retention_takes_a_known_cumulative_amount():
+    # the claim's covered amount through and before each line, summed once for many options
+    covered, starts = np.array([4000.0, 9000.0, 3000.0, 7000.0]), np.array([True, False, False, True])
+    through, before = cumulative_within(covered, starts)
+    for r in (0.0, 5000.0, 10000.0, 20000.0):
+        given = apply_retention(covered, np.full(4, r), starts, cumulative=(through, before))
+        assert given.tolist() == apply_retention(covered, np.full(4, r), starts).tolist()
+
+
+def test_one_row_periods_pay_at_most_the_limit_without_a_running_sum():
+    # every row its own period (a simulated year's totals): min(x, L) exactly, float and Decimal
+    years = np.array([[0.1 + 0.2, 3e6], [250000.0, 7.0]])
+    out = apply_sublimit(years, np.array([250000.0, 1e6]), np.ones(2, dtype=bool))
+    assert out.tolist() == [[0.1 + 0.2, 1e6], [250000.0, 7.0]]
+    assert apply_aggregate(np.array([1e6 + 0.01, 3.0]), 1e6, np.ones(2, dtype=bool)).tolist() == [1e6, 3.0]
+    exact = apply_aggregate(dec([600000.5, 2]), D(600000), np.ones(2, dtype=bool))
+    assert exact.tolist() == [D(600000), D(2)]
+
 def test_layer_pays_its_slice_of_the_cumulative_loss_times_participation():
     amount = np.array([4e6, 3e6, 5e6, 1e6])
     out = apply_layer(amount, 5e6, 5e6, 0.5, np.array([True, False, False, False]))

@@ -28,6 +28,7 @@ from cyberrx.engine.terms import (
     covered_grid,
     settle,
     to_cents,
+    touched_lines,
 )
 from cyberrx.errors import InvalidInput
 from cyberrx.vocab import PART_INDEX, PARTS, CoveragePart
@@ -181,7 +182,7 @@ def _layout(policy: PolicyTerms, base: CompiledTerms, claims: Sequence[Claim], d
     part_of_row = np.array([PART_INDEX[line.coverage] for _, line in rows], dtype=np.int64)
     row_denied = np.asarray(denied, dtype=bool)[claim_of_row]
     covered = covered_grid(amount, hours, rate, extra, base, row_denied)
-    touched = (amount > 0) & base.covered[None, :] & ~row_denied[:, None]
+    touched = touched_lines(amount, base, row_denied)
     # coinsurance depends on each claim's own incident (which warranties were breached then)
     per_claim = [compile_terms(policy, c.incident.controls_shown(), exact=True).coinsurance for c in claims]
     coinsurance = np.stack([per_claim[ci] for ci in claim_of_row]) if n else np.zeros((0, len(PARTS)), object)

@@ -97,10 +97,24 @@ def cumulative_within(x: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np
     return through, before
 
 
-def _eroded(x: np.ndarray, cap: Any, starts: np.ndarray) -> np.ndarray:
-    """What each row pays under a cap eroded in order within each group: ``min(C, cap) - min(C', cap)``."""
-    through, before = cumulative_within(x, starts)
-    return np.minimum(through, cap) - np.minimum(before, cap)
+def _eroded(x: np.ndarray, cap: Any, starts: np.ndarray,
+            cumulative: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """What each row pays under a cap eroded in order within each group: ``min(C, cap) - min(C', cap)``.
+
+    ``cumulative``: ``(C, C')`` when already known (``cumulative_within(x, starts)`` or an equal, better
+    conditioned figure). Where every row is its own group, ``C = x`` and ``C' = 0`` without summing.
+    """
+    if cumulative is not None:
+        through, before = cumulative
+    elif x.shape[0] and starts.all():
+        floor = np.minimum(0, cap)     # min(C', cap) with C' = 0: zero for any cap that is not negative
+        paid = np.minimum(x, cap)
+        return paid - floor if np.any(floor) else paid
+    else:
+        through, before = cumulative_within(x, starts)
+    paid = np.minimum(through, cap)
+    paid -= np.minimum(before, cap)     # in place: one array less to allocate over millions of lines
+    return paid
 
 
 # ---- the steps ---------------------------------------------------------------------------------------------
@@ -129,14 +143,30 @@ def claim_retention(part_retention: np.ndarray, touched: np.ndarray, claim_start
     return np.repeat(per_claim, np.diff(np.append(first, row_max.shape[0])))
 
 
-def apply_retention(covered: np.ndarray, retention: np.ndarray, line_claim_starts: np.ndarray) -> np.ndarray:
+
+def touched_lines(amount: np.ndarray, terms: CompiledTerms, denied: np.ndarray) -> np.ndarray:
+    """The lines that count for their claim's retention, bool ``(rows, n_parts)``: claimed above zero
+    (``amount`` usd ``(rows, n_parts)``), on a covered part, in a row not ``denied`` (``(rows,)`` bool)."""
+    return (amount > 0) & terms.covered[None, :] & ~denied[:, None]
+
+
+def denied_events(scenario: np.ndarray, terms: CompiledTerms) -> np.ndarray:
+    """Simulated events the policy denies, ``(n_events,)`` bool: a breached deny condition denies every one, an
+    excluded cause those of its scenario (``scenario`` ``(n_events,)`` indices into ``SCENARIOS``)."""
+    return np.full(scenario.shape[0], terms.denied) | terms.excluded_scenario[scenario]
+
+def apply_retention(covered: np.ndarray, retention: np.ndarray, line_claim_starts: np.ndarray, *,
+                    cumulative: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Retention taken from each line, usd ``(m,)``: lines in presentation order, each claim's ``retention``
     (``(m,)``, the claim's figure on each of its lines) used up by its covered lines in turn.
+
+    ``cumulative``: the claim's covered amount through and before each line, ``(m,)`` each, when already known
+    (it does not depend on the retention: settling many options on the same lines sums them once).
 
     >>> apply_retention(np.array([4000., 9000., 3000.]), np.full(3, 10000.), np.array([True, False, False]))
     array([4000., 6000.,    0.])
     """
-    return _eroded(covered, retention, line_claim_starts)
+    return _eroded(covered, retention, line_claim_starts, cumulative)
 
 
 def apply_coinsurance(amount: np.ndarray, share: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -370,10 +400,10 @@ def apply_policy(events: EventTable, terms: CompiledTerms) -> PolicyResult:
     adjudicating that year's events one by one as claims would give (within a cent per line).
     """
     n, n_trials = events.n_events, events.n_trials
-    denied = np.full(n, terms.denied) | terms.excluded_scenario[events.scenario]
+    denied = denied_events(events.scenario, terms)
     covered = covered_grid(events.amount, events.downtime_hours, events.income_per_hour, events.extra_expense,
                            terms, denied)
-    touched = (events.amount > 0) & terms.covered[None, :] & ~denied[:, None]
+    touched = touched_lines(events.amount, terms, denied)
     period_starts = np.ones(n, dtype=bool)
     period_starts[1:] = events.trial[1:] != events.trial[:-1]
     s = settle(covered, touched, terms, terms.coinsurance, np.ones(n, dtype=bool), period_starts)
@@ -384,7 +414,124 @@ def apply_policy(events: EventTable, terms: CompiledTerms) -> PolicyResult:
     return PolicyResult(s.covered, s.retention, s.coinsurance, s.payable, denied, insured, retained)
 
 
-__all__ = ["CENT", "CompiledTerms", "LayerTerms", "N_PARTS", "PolicyResult", "Settlement", "apply_aggregate",
-           "apply_coinsurance", "apply_layer", "apply_policy", "apply_retention", "apply_sublimit",
-           "apply_waiting_period", "claim_retention", "compile_terms", "covered_grid", "cumulative_within",
-           "is_exact", "settle", "to_cents"]
+
+# ---- year totals -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CoveredLines:
+    """The covered loss lines of an event table under one set of coverage terms, for settling year totals.
+
+    Lines are in presentation order (event row, then part); lines with nothing covered are dropped (they pay
+    nothing under any retention or limit). ``m`` lines, ``k`` occupied years (trials with an event):
+
+    ``n_years`` trials in the table; ``occupied`` ``(k,)`` their indices, ascending; ``event``, ``part`` ``(m,)``
+    each line's event row and part column; ``covered`` ``(m,)`` usd after waiting period, coverage and denial
+    (:func:`covered_grid`); ``through``, ``before`` ``(m,)`` usd, the claim's covered amount through and before
+    the line (summed within the event, so exact to the claim's own size); ``claim_starts`` ``(m,)`` bool, first
+    line of each event; ``cell`` ``(m,)`` occupied-year index x ``n_parts`` + part; ``touched`` ``(n_events,
+    n_parts)`` the lines that count for the claim's retention, ``any_touched`` ``(n_events,)`` and
+    ``touched_parts`` ``(n_parts,)`` their reductions.
+    """
+
+    n_years: int
+    occupied: np.ndarray
+    event: np.ndarray
+    part: np.ndarray
+    covered: np.ndarray
+    through: np.ndarray
+    before: np.ndarray
+    claim_starts: np.ndarray
+    cell: np.ndarray
+    touched: np.ndarray
+    any_touched: np.ndarray
+    touched_parts: np.ndarray
+
+
+def coverage_key(terms: CompiledTerms) -> bytes:
+    """The terms :func:`covered_lines` depends on (coverage, waiting periods, periods of restoration, excluded
+    scenarios, denial), as bytes: terms with equal keys have the same covered lines."""
+    return b"|".join(np.ascontiguousarray(a).tobytes() for a in (
+        terms.covered, terms.waiting_hours, terms.max_hours, terms.excluded_scenario, np.array([terms.denied])))
+
+
+def covered_lines(events: EventTable, terms: CompiledTerms,
+                  years: tuple[np.ndarray, np.ndarray] | None = None) -> CoveredLines:
+    """The covered lines of ``events`` under ``terms`` (float64), as :func:`apply_policy` lays them out.
+
+    ``years``: ``np.unique(events.trial, return_inverse=True)`` when already known.
+    """
+    occupied, year_row = np.unique(events.trial, return_inverse=True) if years is None else years
+    denied = denied_events(events.scenario, terms)
+    cov = covered_grid(events.amount, events.downtime_hours, events.income_per_hour, events.extra_expense, terms,
+                       denied)
+    touched = touched_lines(events.amount, terms, denied)
+    through = np.cumsum(cov, axis=1)
+    before = np.zeros_like(through)
+    before[:, 1:] = through[:, :-1]
+    event, part = np.nonzero(cov > 0)
+    claim_starts = np.ones(event.shape[0], dtype=bool)
+    claim_starts[1:] = event[1:] != event[:-1]
+    return CoveredLines(events.n_trials, occupied, event, part, cov[event, part], through[event, part],
+                        before[event, part], claim_starts, year_row[event] * N_PARTS + part, touched,
+                        touched.any(axis=1), touched.any(axis=0))
+
+
+def _retention_of_claims(lines: CoveredLines, terms: CompiledTerms) -> np.ndarray:
+    """:func:`claim_retention` of every event ``(n_events,)`` usd; one comparison per event when the parts
+    the claims touch share one retention (the usual form), which gives the same figures."""
+    touched = terms.retention[lines.touched_parts]
+    if not touched.size:            # no claim touches a covered part (a denied policy): no retention
+        return np.zeros(lines.touched.shape[0])
+    if np.all(touched == touched[0]):
+        return np.where(lines.any_touched, touched[0], 0.0)
+    return claim_retention(terms.retention, lines.touched, np.ones(lines.touched.shape[0], dtype=bool))
+
+
+def _share_of_lines(lines: CoveredLines, terms: CompiledTerms) -> Any:
+    """The coinsurance share of each line ``(m,)``, or one figure where the parts claimed share it."""
+    shares = terms.coinsurance[lines.touched_parts]
+    if shares.size and np.all(shares == shares[0]):
+        return shares[0]
+    return terms.coinsurance[lines.part]
+
+
+def insured_year_totals(events: EventTable, terms: CompiledTerms,
+                        lines: CoveredLines | Callable[[CompiledTerms], CoveredLines] | None = None) -> np.ndarray:
+    """What the policy pays each simulated year, ``(n_trials,)`` usd: :func:`apply_policy`'s ``insured_annual``
+    (to float rounding) without settling the sublimits and the aggregate line by line.
+
+    Each claim's retention and coinsurance are taken line by line (:func:`apply_retention`,
+    :func:`apply_coinsurance`). A limit eroded through a period pays ``min(C, L) - min(C', L)`` per line, and those
+    telescope to ``min(S, L)`` of the period's total ``S``: so :func:`apply_sublimit` and :func:`apply_aggregate`
+    run once per year, on each part's year total and on their sum, each year its own one-row period. An excess
+    layer slices the year's cumulative loss in presentation order, so with a layer this is ``apply_policy`` on
+    the events in time order.
+
+    Args:
+        events: the simulated years (any order within a year: totals do not depend on it).
+        terms: float64 compiled terms.
+        lines: the events' :func:`covered_lines` under ``terms``, or a function of ``terms`` giving them
+            (a cache: settling many options reuses lines that share a :func:`coverage_key`); computed if None.
+    """
+    if terms.layer is not None:
+        return apply_policy(events.in_time_order(), terms).insured_annual
+    if lines is None:
+        lines = covered_lines(events, terms)
+    elif callable(lines):
+        lines = lines(terms)
+    retention = _retention_of_claims(lines, terms)[lines.event]
+    taken = apply_retention(lines.covered, retention, lines.claim_starts, cumulative=(lines.through, lines.before))
+    _, rest = apply_coinsurance(np.subtract(lines.covered, taken, out=taken), _share_of_lines(lines, terms))
+    k = lines.occupied.shape[0]
+    by_part = np.bincount(lines.cell, weights=rest, minlength=k * N_PARTS).reshape(k, N_PARTS)
+    each_year = np.ones(k, dtype=bool)
+    paid = apply_aggregate(apply_sublimit(by_part, terms.limit, each_year).sum(axis=1), terms.aggregate_limit,
+                           each_year)
+    out = np.zeros(lines.n_years)
+    out[lines.occupied] = paid
+    return out
+
+__all__ = ["CENT", "CompiledTerms", "CoveredLines", "LayerTerms", "N_PARTS", "PolicyResult", "Settlement",
+           "apply_aggregate", "apply_coinsurance", "apply_layer", "apply_policy", "apply_retention", "apply_sublimit",
+           "apply_waiting_period", "claim_retention", "compile_terms", "coverage_key", "covered_grid",
+           "covered_lines", "cumulative_within", "denied_events", "insured_year_totals", "is_exact", "settle",
+           "to_cents", "touched_lines"]

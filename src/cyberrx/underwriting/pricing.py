@@ -16,12 +16,11 @@ Formula (figures in ``rate_manual.yaml`` ``technical``)::
     risk load  = cost_of_capital x capital_share x (TVaR99(insured) - EL)         usd / year
     technical  = (EL + risk load) / (1 - expense_ratio - profit_margin)           usd / year
 
-Fast settlement. The engine's ``apply_policy`` gives each event's payable line by line (for reports and claims).
-A price needs only each year's total, and a year's total does not depend on the order its lines erode the limits:
-``sum_p min(S_p, L_p)`` capped at the aggregate, where ``S_p`` is the year's covered amount on part ``p`` after
-each claim's retention and coinsurance (retention taken from the claim's lines in order:
-``clip(cumulative - R, 0, line)``). :func:`insured_annual` computes exactly that from the compiled terms, using
-``engine.terms.covered_grid`` for the waiting period, coverage and denials; a test pins it to ``apply_policy``.
+Settlement. A price needs only each year's insured total: ``engine.terms.insured_year_totals``, the policy
+arithmetic of ``engine.terms`` (each claim's retention and coinsurance line by line, then the sublimits and the
+aggregate on the year's totals, which is what eroding them line by line sums to; an excess layer goes through
+``apply_policy``). This module computes no term itself (``tests/underwriting/test_one_arithmetic.py``); the
+:class:`YearBook` only caches each event table's covered lines across the options of a quote.
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ from cyberrx.engine.events import EventTable
 from cyberrx.engine.metrics import tvar
 from cyberrx.engine.scenarios import build_parameters
 from cyberrx.engine.simulate import simulate
-from cyberrx.engine.terms import CompiledTerms, apply_policy, covered_grid
+from cyberrx.engine.terms import CompiledTerms, CoveredLines, coverage_key, covered_lines, insured_year_totals
 
 
 def _fig(node: Any) -> float:
@@ -109,69 +108,31 @@ def simulate_years(profile: PracticeProfile, tables: Mapping[str, Any], n_trials
     return simulate(params, n_trials, seed, candidate_rates=candidate_ceiling(profile, tables), ordered=False)
 
 
-@dataclass(frozen=True)
-class _Lines:
-    """The covered loss lines of every event (zero lines dropped: they pay nothing under any terms)."""
-
-    event: np.ndarray          # (m,) event row of each line
-    part: np.ndarray           # (m,) coverage-part column
-    covered: np.ndarray        # (m,) usd covered on the line (after waiting period, coverage, denial)
-    through: np.ndarray        # (m,) usd covered on the event's lines up to and including this one
-    cell: np.ndarray           # (m,) occupied-year row x n_parts + part: where the line is summed
-    any_touched: np.ndarray    # (n_events,) the event has a line that counts for the retention
-    touched: np.ndarray        # (n_events, n_parts) lines that count for the retention
-
-
 @dataclass
 class YearBook:
-    """An event table prepared for settling many options: the covered lines cached per distinct set of waiting
-    periods, coverage and denials (the terms an option's limit and retention do not change)."""
+    """An event table prepared for settling many options: its covered lines (``engine.terms.covered_lines``)
+    cached per distinct set of waiting periods, coverage and denials (``engine.terms.coverage_key``: the terms an
+    option's limit and retention do not change)."""
 
     events: EventTable
     occupied: np.ndarray = field(init=False)
     year_row: np.ndarray = field(init=False)
-    _lines: dict[bytes, _Lines] = field(default_factory=dict, init=False)
+    _lines: dict[bytes, CoveredLines] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.occupied, self.year_row = np.unique(self.events.trial, return_inverse=True)
 
-    def lines(self, terms: CompiledTerms) -> _Lines:
-        key = b"|".join(np.ascontiguousarray(a).tobytes() for a in (
-            terms.covered, terms.waiting_hours, terms.max_hours, terms.excluded_scenario,
-            np.array([terms.denied])))
+    def lines(self, terms: CompiledTerms) -> CoveredLines:
+        key = coverage_key(terms)
         if key not in self._lines:
-            ev = self.events
-            denied = np.full(ev.n_events, terms.denied) | terms.excluded_scenario[ev.scenario]
-            cov = covered_grid(ev.amount, ev.downtime_hours, ev.income_per_hour, ev.extra_expense, terms, denied)
-            touched = (ev.amount > 0) & terms.covered[None, :] & ~denied[:, None]
-            through = np.cumsum(cov, axis=1)
-            event, part = np.nonzero(cov > 0)
-            cell = self.year_row[event] * cov.shape[1] + part
-            self._lines[key] = _Lines(event, part, cov[event, part], through[event, part], cell,
-                                      touched.any(axis=1), touched)
+            self._lines[key] = covered_lines(self.events, terms, (self.occupied, self.year_row))
         return self._lines[key]
 
 
 def insured_annual(book: YearBook, terms: CompiledTerms) -> np.ndarray:
-    """What the policy pays each simulated year, ``(n_trials,)`` usd: equal to
-    ``apply_policy(events, terms).insured_annual`` (to float rounding), without settling line by line."""
-    ev = book.events
-    if terms.layer is not None:     # an excess layer slices the cumulative year: use the engine line by line
-        return apply_policy(ev.in_time_order(), terms).insured_annual
-    lines = book.lines(terms)
-    covered_retentions = terms.retention[terms.covered]
-    if covered_retentions.size and np.all(covered_retentions == covered_retentions[0]):
-        retention = np.where(lines.any_touched, covered_retentions[0], 0.0)
-    else:   # the claim's retention: the largest among the parts it touches (engine.terms.claim_retention)
-        retention = np.where(lines.touched, terms.retention[None, :], 0.0).max(axis=1, initial=0.0)
-    rest = np.clip(lines.through - retention[lines.event], 0.0, lines.covered) * (1.0 - terms.coinsurance[lines.part])
-    n_parts = terms.limit.shape[0]
-    k = book.occupied.shape[0]
-    per_part = np.bincount(lines.cell, weights=rest, minlength=k * n_parts).reshape(k, n_parts)
-    year = np.minimum(np.minimum(per_part, terms.limit[None, :]).sum(axis=1), terms.aggregate_limit)
-    out = np.zeros(ev.n_trials)
-    out[book.occupied] = year
-    return out
+    """What the policy pays each simulated year, ``(n_trials,)`` usd: ``engine.terms.insured_year_totals`` on
+    the book's years, its covered lines from the book's cache."""
+    return insured_year_totals(book.events, terms, book.lines)
 
 
 __all__ = ["TechnicalBasis", "TechnicalPrice", "YearBook", "candidate_ceiling", "insured_annual",
