@@ -334,7 +334,7 @@ def settle(covered: np.ndarray, touched: np.ndarray, terms: CompiledTerms, coins
     line_claim_starts[:, 0] = claim_starts
     line_period_starts = np.zeros((rows, parts), dtype=bool)
     line_period_starts[:, 0] = period_starts
-    line_period_starts = line_period_starts.ravel()
+    flat_period_starts = line_period_starts.ravel()
 
     taken = apply_retention(covered.ravel(), np.repeat(row_retention, parts), line_claim_starts.ravel())
     taken = taken.reshape(rows, parts)
@@ -344,8 +344,8 @@ def settle(covered: np.ndarray, touched: np.ndarray, terms: CompiledTerms, coins
     if terms.layer is not None:
         lay = terms.layer
         after_layer = apply_layer(after_sublimit.ravel(), lay.attachment, lay.limit, lay.participation,
-                                  line_period_starts).reshape(rows, parts)
-    payable = apply_aggregate(after_layer.ravel(), terms.aggregate_limit, line_period_starts).reshape(rows, parts)
+                                  flat_period_starts).reshape(rows, parts)
+    payable = apply_aggregate(after_layer.ravel(), terms.aggregate_limit, flat_period_starts).reshape(rows, parts)
     return Settlement(covered, taken, kept, after_sublimit, after_layer, payable, row_retention)
 
 
@@ -389,7 +389,8 @@ def covered_grid(amount: np.ndarray, downtime_hours: np.ndarray, income_per_hour
         covered[:, p] = apply_waiting_period(downtime_hours[:, column], income_per_hour[:, column],
                                              extra_expense[:, column], terms.waiting_hours[p], terms.max_hours[p])
     keep = terms.covered[None, :] & ~denied[:, None]
-    return np.where(keep, covered, Decimal(0) if is_exact(covered) else 0.0)
+    zero: Any = Decimal(0) if is_exact(covered) else 0.0
+    return np.where(keep, covered, zero)
 
 
 def apply_policy(events: EventTable, terms: CompiledTerms) -> PolicyResult:
@@ -472,7 +473,7 @@ def covered_lines(events: EventTable, terms: CompiledTerms,
     claim_starts[1:] = event[1:] != event[:-1]
     return CoveredLines(events.n_trials, occupied, event, part, cov[event, part], through[event, part],
                         before[event, part], claim_starts, year_row[event] * N_PARTS + part, touched,
-                        touched.any(axis=1), touched.any(axis=0))
+                        np.asarray(touched.any(axis=1)), np.asarray(touched.any(axis=0)))
 
 
 def _retention_of_claims(lines: CoveredLines, terms: CompiledTerms) -> np.ndarray:
