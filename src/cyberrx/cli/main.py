@@ -78,6 +78,9 @@ class _LazyCommands(MutableMapping[str, Any]):
         command = self.loaded[name] = load_command(name)
         return command
 
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS or name in self.loaded  # without importing (Mapping's would look it up)
+
     def __setitem__(self, name: str, command: Any) -> None:
         self.loaded[name] = command
 
