@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from cyberrx.cli.main import app
-from cyberrx.domain import PracticeProfile, load_model
-from cyberrx.domain.policy import load_policy
-from cyberrx.reports.assessment import render_assessment
-from cyberrx.services.assess import DEFAULT_SEED, DEFAULT_TRIALS, assess
+from cyberrx.cli import CONTEXT_SETTINGS
+
+# the option defaults are the service's; the root imports this module only for ``assess`` and its help
+from cyberrx.services.assess import DEFAULT_SEED, DEFAULT_TRIALS
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+app = typer.Typer(context_settings=CONTEXT_SETTINGS)
 
 
 class _LazyProgress:
@@ -24,15 +28,17 @@ class _LazyProgress:
         self.console = console
         self.started = time.monotonic()
         self.bar: Progress | None = None
-        self.task = None
+        self.task: TaskID | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None and time.monotonic() - self.started > 1.0 and done < total:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
             self.bar = Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
                                 TimeRemainingColumn(), console=self.console, transient=True)
             self.bar.start()
             self.task = self.bar.add_task("sim", total=total)
-        if self.bar is not None:
+        if self.bar is not None and self.task is not None:
             self.bar.update(self.task, completed=done)
 
     def close(self) -> None:
@@ -56,6 +62,13 @@ def assess_cmd(
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Processes to use; the answer is the same."),
 ) -> None:
     """Estimate a year's cyber-incident cost for a practice, by coverage part, and the program it needs."""
+    from rich.console import Console
+
+    from cyberrx.domain import PracticeProfile, load_model
+    from cyberrx.domain.policy import load_policy
+    from cyberrx.reports.assessment import render_assessment
+    from cyberrx.services.assess import assess
+
     # validate every input before simulating anything: one bad file stops the run with nothing printed
     practices = [load_model(PracticeProfile, p) for p in profiles]
     terms = load_policy(policy) if policy is not None else None

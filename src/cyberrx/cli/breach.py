@@ -10,30 +10,21 @@ import json
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from cyberrx.breach import (
-    ObligationsReport,
-    assess_obligations,
-    build_playbook,
-    deadlines_ics,
-    draft_letter,
-    render_letter_html,
-    render_letter_markdown,
-    render_playbook_markdown,
-    render_playbook_text,
-)
-from cyberrx.cli.main import app
-from cyberrx.domain import PracticeProfile, load_model
-from cyberrx.domain.incident import Incident, load_incident
+from cyberrx.cli import CONTEXT_SETTINGS
 from cyberrx.errors import InvalidInput
 
-breach = typer.Typer(name="breach", help="HIPAA breach notification: who to notify, by when, and what to do.",
-                     no_args_is_help=True)
-app.add_typer(breach, name="breach")
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from cyberrx.breach import ObligationsReport
+    from cyberrx.domain.incident import Incident
+
+app = typer.Typer(name="breach", help="HIPAA breach notification: who to notify, by when, and what to do.",
+                  no_args_is_help=True, context_settings=CONTEXT_SETTINGS)
 
 _AS_OF_HELP = "Treat this date (YYYY-MM-DD) as today: for planning ahead or replaying an incident."
 
@@ -55,6 +46,8 @@ def _write(path: Path, text: str) -> None:
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     out = Console()
     return out if out.is_terminal else Console(width=110)
 
@@ -66,6 +59,8 @@ def _render_obligations(report: ObligationsReport, out: Console) -> None:
     for reason in report.reasons:
         out.print(f"  - {reason}", markup=False)
     if report.obligations:
+        from rich.table import Table
+
         table = Table(show_lines=True)
         table.add_column("deadline", no_wrap=True)
         table.add_column("recipient", no_wrap=True)
@@ -85,7 +80,7 @@ def _render_obligations(report: ObligationsReport, out: Console) -> None:
             out.print(f"  ! {warning}", markup=False)
 
 
-@breach.command("obligations")
+@app.command("obligations")
 def obligations_cmd(
     incident: Path = typer.Argument(..., help="Incident (YAML or JSON)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of the table."),
@@ -110,17 +105,22 @@ class LetterFormat(StrEnum):
 
 
 def _load(incident: Path, as_of: str | None) -> tuple[Incident, ObligationsReport]:
+    from cyberrx.breach import assess_obligations
+    from cyberrx.domain.incident import load_incident
+
     today = _as_of(as_of)
     loaded = load_incident(incident, today=today)
     return loaded, assess_obligations(loaded, today=today)
 
 
 def _letter_text(incident: Incident, report: ObligationsReport, fmt: LetterFormat, toll_free: str | None) -> str:
+    from cyberrx.breach import draft_letter, render_letter_html, render_letter_markdown
+
     letter = draft_letter(incident, report, toll_free=toll_free)
     return render_letter_html(letter) if fmt is LetterFormat.HTML else render_letter_markdown(letter)
 
 
-@breach.command("playbook")
+@app.command("playbook")
 def playbook_cmd(
     incident: Path = typer.Argument(..., help="Incident (YAML or JSON)."),
     profile: Path = typer.Option(..., "--profile", "-p", help="Practice profile (YAML or JSON)."),
@@ -134,6 +134,9 @@ def playbook_cmd(
     as_of: str | None = typer.Option(None, "--as-of", help=_AS_OF_HELP),
 ) -> None:
     """The first-72-hours / 60-days / after checklist for this incident at this practice, deadlines inline."""
+    from cyberrx.breach import build_playbook, deadlines_ics, render_playbook_markdown, render_playbook_text
+    from cyberrx.domain import PracticeProfile, load_model
+
     practice = load_model(PracticeProfile, profile)
     loaded, report = _load(incident, as_of)
     book = build_playbook(loaded, practice, report, hotline=hotline)
@@ -153,7 +156,7 @@ def playbook_cmd(
             typer.echo(f"{what} written to {path}", err=True)
 
 
-@breach.command("letter")
+@app.command("letter")
 def letter_cmd(
     incident: Path = typer.Argument(..., help="Incident (YAML or JSON)."),
     fmt: LetterFormat = typer.Option(LetterFormat.MARKDOWN, "--format", "-f", help="markdown or html."),

@@ -6,19 +6,20 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
-from cyberrx.claims import Adjudication, adjudicate_files
-from cyberrx.claims.explain import money
-from cyberrx.cli.main import app
+from cyberrx.cli import CONTEXT_SETTINGS
 
-claim_app = typer.Typer(help="Claims: adjudicate a claim on a policy.", no_args_is_help=True)
-app.add_typer(claim_app, name="claim")
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from cyberrx.claims import Adjudication
+
+app = typer.Typer(name="claim", help="Claims: adjudicate a claim on a policy.", no_args_is_help=True,
+                  context_settings=CONTEXT_SETTINGS)
 
 _MONEY = re.compile(r'"\\u0000money:(-?\d+\.\d\d)"')
 
@@ -36,7 +37,7 @@ def money_json(data: Any) -> str:
     return _MONEY.sub(r"\1", json.dumps(mark(data), indent=2))
 
 
-@claim_app.command("adjudicate")
+@app.command("adjudicate")
 def adjudicate_cmd(
     policy: Path = typer.Argument(..., help="Policy terms (YAML or JSON)."),
     claim: Path = typer.Argument(..., help="The claim (YAML or JSON)."),
@@ -45,6 +46,10 @@ def adjudicate_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """What the policy pays on CLAIM, line by line, after earlier claims given with --history."""
+    from rich.console import Console
+
+    from cyberrx.claims import adjudicate_files
+
     result = adjudicate_files(policy, claim, history)
     if json_out:
         # the values of ``to_dict()``, written with cents (``45000.00``)
@@ -57,6 +62,11 @@ _TABLE_WIDTH = 100
 
 
 def _table(result: Adjudication) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    from cyberrx.claims.explain import money
+
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column("#", justify="right")
     table.add_column("coverage")
@@ -73,6 +83,8 @@ def _table(result: Adjudication) -> Table:
 
 def render(result: Adjudication, console: Console) -> None:
     """The adjudication as a table of lines with their reasons, then the totals."""
+    from cyberrx.claims.explain import money
+
     console.print(f"[bold]Claim {result.claim_id}[/] on policy {result.policy_number}: "
                   f"[bold]{result.status.replace('_', ' ')}[/]")
     for reason in result.denial_reasons:
@@ -97,4 +109,4 @@ def render(result: Adjudication, console: Console) -> None:
         console.print(f"earlier claims on the policy: {earlier}")
 
 
-__all__ = ["claim_app", "money_json", "render"]
+__all__ = ["app", "money_json", "render"]

@@ -7,11 +7,13 @@ import json
 
 import typer
 
-from cyberrx.cli.main import app
+from cyberrx.cli import CONTEXT_SETTINGS
 
-db_app = typer.Typer(help="The service database.", no_args_is_help=True)
-admin_app = typer.Typer(help="Accounts, from the command line (the operator).", no_args_is_help=True)
-audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app = typer.Typer(context_settings=CONTEXT_SETTINGS)
+db_app = typer.Typer(help="The service database.", no_args_is_help=True, context_settings=CONTEXT_SETTINGS)
+admin_app = typer.Typer(help="Accounts, from the command line (the operator).", no_args_is_help=True,
+                        context_settings=CONTEXT_SETTINGS)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True, context_settings=CONTEXT_SETTINGS)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(audit_app, name="audit")

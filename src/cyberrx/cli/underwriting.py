@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from cyberrx.cli.main import app
-from cyberrx.domain import PracticeProfile, load_model
+from cyberrx.cli import CONTEXT_SETTINGS
 from cyberrx.errors import InvalidInput
-from cyberrx.reports.jsonout import to_json
-from cyberrx.services.quote import estimates, improve, quote, rules_from, write_terms
+
+# the option defaults are the rate grid's; the root imports this module only for these commands and their help
 from cyberrx.underwriting import DEFAULT_LIMITS, DEFAULT_RETENTIONS
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+app = typer.Typer(context_settings=CONTEXT_SETTINGS)
 
 
 def _amounts(text: str, field: str) -> list[float]:
@@ -44,6 +46,8 @@ def _usd(x: float | None) -> str:
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     out = Console()
     return out if out.is_terminal else Console(width=120)
 
@@ -63,6 +67,10 @@ def quote_cmd(
     rules: Path | None = typer.Option(None, "--rules", help="An edited underwriting rule file (default: shipped)."),
 ) -> None:
     """Quote options for a practice: premium, technical price, decision, reasons and subjectivities."""
+    from cyberrx.domain import PracticeProfile, load_model
+    from cyberrx.reports.jsonout import to_json
+    from cyberrx.services.quote import quote, rules_from, write_terms
+
     practice = load_model(PracticeProfile, profile)
     result = quote(practice, limits=_amounts(limits, "--limits"), retentions=_amounts(retentions, "--retentions"),
                    trials=trials, seed=seed, effective=_day(effective), rules=rules_from(rules))
@@ -79,6 +87,8 @@ def quote_cmd(
 
 
 def _render_quote(data: dict[str, Any], out: Console) -> None:
+    from rich.table import Table
+
     out.print(f"[bold]{data['practice']}[/] — segment: {data['segment'].replace('_', ' ')}"
               + (f" ({'; '.join(data['segment_reasons'])})" if data["segment_reasons"] else ""))
     table = Table(title="Quote options (usd per year)")
@@ -110,6 +120,12 @@ def improve_cmd(
     rules: Path | None = typer.Option(None, "--rules", help="An edited underwriting rule file (default: shipped)."),
 ) -> None:
     """Which security control buys the most: cost, loss and premium reductions, payback, best set for a budget."""
+    from rich.table import Table
+
+    from cyberrx.domain import PracticeProfile, load_model
+    from cyberrx.reports.jsonout import to_json
+    from cyberrx.services.quote import improve, rules_from
+
     practice = load_model(PracticeProfile, profile)
     data = improve(practice, budget=budget, trials=trials, seed=seed, rules=rules_from(rules)).to_dict()
     if json_out:
@@ -159,6 +175,11 @@ def estimates_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """What standalone cyber insurance costs a practice, by specialty and size (typical controls)."""
+    from rich.table import Table
+
+    from cyberrx.reports.jsonout import to_json
+    from cyberrx.services.quote import estimates
+
     data = estimates(specialty=specialty)
     if json_out:
         typer.echo(to_json(data))
