@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from cyberrx.breach.rule import BreachRule, breach_rule
+from cyberrx.breach.rule import BreachRule, breach_rule, part2_rule
 from cyberrx.breach.states import (
     STATE_NAMES,
     Anchor,
@@ -554,6 +554,11 @@ def assess_obligations(incident: Incident, *, today: date | None = None, rule: B
             warnings.append("If the vendor is your agent, its discovery date may be yours: enter the earliest "
                             "day anyone at the vendor knew of the breach as the discovery date.")
 
+    if incident.part2_records:
+        part2_reasons, part2_warnings = _part2(incident, reportable)
+        reasons.extend(part2_reasons)
+        warnings.extend(part2_warnings)
+
     state_obligations, statuses, state_warnings, letter_blocks = _state_overlay(
         incident, individuals_by, table, reportable and incident.role is Role.COVERED_ENTITY)
     obligations.extend(state_obligations)
@@ -593,6 +598,24 @@ def _questions(incident: Incident, statuses: list[StateStatus]) -> list[str]:
             if "data_elements" not in q and q not in out:
                 out.append(f"{status.state}: {q}")
     return out
+
+
+def _part2(incident: Incident, reportable: bool) -> tuple[list[str], list[str]]:
+    """What 42 CFR 2.16 (2024 final rule) adds when substance use disorder program records were involved."""
+    p2 = part2_rule()
+    reasons = [f"Records of a substance use disorder program under 42 CFR Part 2 were involved: {p2.rule} "
+               f"({p2.citation}; compliance required from {p2.compliance_date.isoformat()})."]
+    warnings = ["Part 2 records: keep the Part 2 records' breach assessment and notices with the HIPAA file, "
+                "and check that the notices describe the substance use disorder information involved "
+                f"({p2.citation})."]
+    if reportable:
+        reasons.append("The dates listed for the HIPAA notices are therefore also the dates for the Part 2 "
+                       "records.")
+    if incident.discovered < p2.compliance_date:
+        warnings.append(f"The breach was discovered before {p2.compliance_date.isoformat()}, the compliance date "
+                        f"of the 2024 Part 2 rule: whether 42 CFR 2.16 as amended applied to it must be checked "
+                        f"with counsel.")
+    return reasons, warnings
 
 
 def _delay_warnings(incident: Incident, reportable: bool, rule: BreachRule) -> list[str]:
