@@ -471,8 +471,11 @@ def _row_outcome(row: StateLaw, incident: Incident, residents: int, individuals_
             duty("scheduled", f"{_RECIPIENT_WORDS[effective.recipient]} listed with its deadline",
                  effective.deadline(incident.discovered, row_individuals_by), _c=citation, _r=effective.recipient)
         else:
-            duty("not_triggered", "not a reportable breach under HIPAA on the facts entered; confirm the state "
-                                  "law's own definition with counsel", _c=citation, _r=effective.recipient)
+            reason = ("shown for the covered entity: a business associate's duty is to notify the covered entity"
+                      if not covered_entity else
+                      "not a reportable breach under HIPAA on the facts entered; confirm the state law's own "
+                      "definition with counsel")
+            duty("not_triggered", reason, _c=citation, _r=effective.recipient)
     if involved is False and row.requirements:
         assert row.data_elements is not None
         out.notes.append(f"(not triggered: none of the elements of {row.data_elements.citation} - "
