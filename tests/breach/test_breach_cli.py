@@ -42,7 +42,11 @@ def test_obligations_json_for_the_issue_example():
     by = {(o["recipient"], o["basis"]): o for o in out["obligations"]}
     assert by[("individuals", "federal")]["deadline"] == "2027-05-13"   # 2027-03-14 + 60
     assert by[("hhs", "federal")]["citation"].startswith("45 CFR 164.408(b)")
-    assert by[("state_regulator", "state")]["deadline"] == "2027-05-23"  # LA AG: 10 days after the notices
+    # names, dates of birth, diagnosis codes: not Louisiana "personal information" (La. R.S. 51:3073(4)(a)),
+    # so no LA AG date (before issue 12 it wrongly showed 2027-05-23); the LA duty says why
+    assert ("state_regulator", "state") not in by
+    la = next(s for s in out["states"] if s["state"] == "LA")
+    assert [d["status"] for d in la["duties"]] == ["not_triggered"] and "51:3073(4)(a)" in la["duties"][0]["reason"]
     # Mississippi has a row since state table 2026-12-01 (Miss. Code Ann. 75-24-29): it is no longer "must be
     # checked", and it adds no dated obligation (no day count, no regulator notice, health data not covered)
     ms = next(s for s in out["states"] if s["state"] == "MS")

@@ -29,6 +29,9 @@ def incident(**changes: Any) -> Incident:
         "phi_secured": False,
         "low_probability_of_compromise": None,
         "insufficient_contact_info": 12,
+        # most tests below pin state arithmetic once a row is triggered: a Social Security number triggers
+        # every row (the PHI-only example of issue 12 is tested with its own elements)
+        "data_elements": ["ssn", "medical"],
     }
     base.update(changes)
     return parse_model(Incident, base)
@@ -303,42 +306,47 @@ def test_texas_attorney_general_from_250_residents():
     at = report(affected_by_state={"TX": 250}, insufficient_contact_info=0)
     tx = only(at, Recipient.STATE_REGULATOR, basis="state")
     assert tx.deadline == date(2027, 4, 13)  # 2027-03-14 + 30
-    assert tx.citation == "Tex. Bus. & Com. Code 521.053"
+    assert tx.citation == "Tex. Bus. & Com. Code 521.053(i)"
     below = report(affected_by_state={"TX": 249}, insufficient_contact_info=0)
     assert recipients(below, basis="state") == []
     assert "not triggered" in below.states[0].summary
 
 
-def test_florida_30_days_and_department_from_500():
+def test_florida_department_from_500_and_the_federal_regulator_path():
+    # issue 12: a HIPAA covered entity's notice under HIPAA, copied to the Department, satisfies 501.171(4);
+    # so no Florida 30-day individual date; the Department notice of 501.171(3)(a) stays at 500 or more
     rep = report(affected_by_state={"FL": 500}, insufficient_contact_info=0)
-    # 2027-03-14 + 30 = 2027-04-13, for both the residents and the Department of Legal Affairs
-    assert only(rep, Recipient.INDIVIDUALS, basis="state").deadline == date(2027, 4, 13)
-    assert only(rep, Recipient.STATE_REGULATOR, basis="state").deadline == date(2027, 4, 13)
+    state = {o.citation: o for o in rep.obligations if o.basis == "state"}
+    assert set(state) == {"Fla. Stat. 501.171(3)(a)", "Fla. Stat. 501.171(4)(g)"}
+    assert state["Fla. Stat. 501.171(3)(a)"].deadline == date(2027, 4, 13)   # 2027-03-14 + 30
+    assert state["Fla. Stat. 501.171(4)(g)"].deadline == date(2027, 5, 13)   # with the HIPAA notices (+60)
+    assert recipients(rep, basis="state") == ["state_regulator", "state_regulator"]
     below = report(affected_by_state={"FL": 499}, insufficient_contact_info=0)
-    assert recipients(below, basis="state") == ["individuals"]
+    assert [o.citation for o in below.obligations if o.basis == "state"] == ["Fla. Stat. 501.171(4)(g)"]
 
 
 def test_colorado_shorter_deadline_comes_first():
     rep = report(affected_by_state={"CO": 20}, insufficient_contact_info=0)
     first = rep.obligations[0]
     assert (first.recipient, first.basis, first.deadline) == (Recipient.INDIVIDUALS, "state", date(2027, 4, 13))
-    assert first.citation.startswith("C.R.S. 6-1-716")
+    assert first.citation == "C.R.S. 6-1-716(2)(a)"
 
 
 def test_california_business_days_and_attorney_general_above_500():
-    rep = report(discovered="2027-03-12", affected_by_state={"CA": 501}, insufficient_contact_info=0)
-    cdph = [o for o in rep.obligations if o.citation == "Cal. Health & Safety Code 1280.15"]
+    rep = report(discovered="2027-03-12", affected_by_state={"CA": 501}, insufficient_contact_info=0,
+                 cdph_licensed_facility=True)
+    cdph = [o for o in rep.obligations if o.citation.startswith("Cal. Health & Safety Code 1280.15")]
     # Friday 2027-03-12 + 15 business days: 03-15..19 (5), 03-22..26 (10), 03-29..04-02 (15) = 2027-04-02
-    assert {o.deadline for o in cdph} == {date(2027, 4, 2)}
-    assert all(o.applies_if and "CDPH" in o.applies_if for o in cdph)
-    assert any(o.citation == "Cal. Civ. Code 1798.82" for o in rep.obligations)
+    assert {o.deadline for o in cdph} == {date(2027, 4, 2)} and len(cdph) == 2
+    assert any(o.citation == "Cal. Civ. Code 1798.82(f)" for o in rep.obligations)
     at_500 = report(affected_by_state={"CA": 500}, insufficient_contact_info=0)
-    assert not any(o.citation == "Cal. Civ. Code 1798.82" for o in at_500.obligations)
+    assert not any(o.citation.startswith("Cal. Civ. Code 1798.82") for o in at_500.obligations)
 
 
 def test_conflicting_sources_are_flagged():
-    rep = report(affected_by_state={"WA": 10}, insufficient_contact_info=0)
-    assert any(w.startswith("WA:") and "verify" in w for w in rep.warnings)
+    # WA was the "?" row until issue 12 (now S, from the AG's own page); OK still is
+    rep = report(affected_by_state={"OK": 10}, insufficient_contact_info=0)
+    assert any(w.startswith("OK:") and "verify" in w for w in rep.warnings)
 
 
 def test_every_unlisted_state_must_be_checked():

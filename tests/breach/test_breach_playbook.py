@@ -30,6 +30,7 @@ def incident(**changes: Any) -> Incident:
     base: dict[str, Any] = {
         "incident_id": "INC-2027-014", "entity": "Lakeside Family Medicine", "discovered": "2027-03-14",
         "affected_by_state": {"LA": 420, "MS": 130}, "insufficient_contact_info": 12,
+        "data_elements": ["ssn", "medical"],
         "risk_assessment": {"nature_and_extent": "names, dates of birth, diagnosis codes",
                             "unauthorized_person": "unknown external actor", "acquired_or_viewed": True,
                             "mitigated": False},

@@ -95,3 +95,25 @@ def test_public_api_is_pinned():
     ])
     for name in cyberrx.breach.__all__:
         assert getattr(cyberrx.breach, name) is not None
+
+
+def test_every_row_maps_its_data_elements_and_cites_each_duty():
+    # issue 12: a row applies only when its statute's elements are involved, and each duty cites its subsection
+    for row in state_table().rows:
+        assert row.data_elements is not None and row.data_elements.elements, row.statute
+        assert "(" in row.data_elements.citation or row.data_elements.citation[-1].isdigit(), row.statute
+        for req in row.requirements:
+            assert req.citation and req.citation.strip(), (row.statute, req.recipient)
+    (la,) = state_law_for("LA")
+    assert "medical" not in {e.value for e in la.data_elements.elements}   # La. R.S. 51:3073(4)(a)
+
+
+def test_part2_entry_and_letter_contacts_are_sourced():
+    from cyberrx.breach.rule import breach_contacts, part2_rule
+
+    p2 = part2_rule()
+    assert p2.citation.startswith("42 CFR 2.16") and p2.source.strip() and p2.trust in {"P", "S"}
+    contacts = breach_contacts()
+    assert contacts.source.strip() and contacts.version
+    assert [c.name for c in contacts.blocks["consumer_reporting_agencies"]] == ["Equifax", "Experian", "TransUnion"]
+    assert all(c.phone and c.web and c.postal for cs in contacts.blocks.values() for c in cs)

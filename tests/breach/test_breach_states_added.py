@@ -27,6 +27,7 @@ def incident(**changes: Any) -> Incident:
         "incident_id": "INC-2027-031", "entity": "Lakeside Family Medicine", "role": "covered_entity",
         "discovered": "2027-03-14", "affected_by_state": {"OR": 300}, "phi_secured": False,
         "low_probability_of_compromise": None, "insufficient_contact_info": 0,
+        "data_elements": ["ssn", "medical"],  # triggers every row; PHI-only cases set their own
     }
     base.update(changes)
     return parse_model(Incident, base)
@@ -49,7 +50,7 @@ def status(rep: ObligationsReport, state: str):
 # ---------------------------------------------------------------------------------------- the table
 def test_version_and_rows():
     rep = report()
-    assert rep.reference_versions["state_breach_laws"] == "2026-12-01"
+    assert rep.reference_versions["state_breach_laws"] == "2026-12-15"
     (ms,), (ok,), (or_,) = state_law_for("MS"), state_law_for("OK"), state_law_for("OR")
     assert (ms.statute, ms.trust, ms.hipaa_compliance_deemed) == ("Miss. Code Ann. 75-24-29", "P", "unknown")
     assert ok.statute.startswith("24 O.S. 161-166") and ok.effective == "2026-01-01"
@@ -68,7 +69,9 @@ def test_oregon_45_days_for_residents_and_attorney_general():
     # 2027-03-14 + 45: 17 days to 2027-03-31, +28 = 2027-04-28 (HIPAA's 60 days would be 2027-05-13)
     assert oregon["individuals"].deadline == date(2027, 4, 28)
     assert oregon["state_regulator"].deadline == date(2027, 4, 28)
-    assert all(o.citation == "ORS 646A.604" and o.trust == "P" for o in oregon.values())
+    assert oregon["individuals"].citation == "ORS 646A.604(3)(a)"      # each duty cites its subsection
+    assert oregon["state_regulator"].citation.startswith("ORS 646A.604(1)(b)")
+    assert all(o.trust == "P" for o in oregon.values())
     assert "Oregon Attorney General" in oregon["state_regulator"].method
     assert "HIPAA exemption" in oregon["individuals"].method   # counsel must confirm before relying on it
     # the shorter state clock comes first, before the federal 60 days
@@ -112,11 +115,14 @@ def test_oklahoma_attorney_general_60_days_from_discovery_with_its_conditions():
     ag = oklahoma["state_regulator"]
     # 2027-03-14 + 60: 17 days to 2027-03-31, +30 (April) = 47, +13 = 2027-05-13
     assert ag.deadline == date(2027, 5, 13)
-    assert ag.citation.startswith("24 O.S. 161-166") and ag.trust == "?"
+    assert ag.citation.startswith("24 O.S. 163") and ag.trust == "?"
     assert "Oklahoma Attorney General" in ag.method
-    # health data alone is not Oklahoma "personal information"; the AG duty starts 2026-01-01
-    assert "2026-01-01" in ag.applies_if and "Social Security number" in ag.applies_if
-    assert "medical information alone is not covered" in ag.applies_if
+    # the AG duty starts 2026-01-01; health data alone is not Oklahoma "personal information", which is now
+    # decided from the incident's data_elements (issue 12) instead of being left in applies_if
+    assert "2026-01-01" in ag.applies_if
+    phi_only = report(affected_by_state={"OK": 500}, data_elements=["date_of_birth", "medical"])
+    assert state_obligations(phi_only, "OK") == {}
+    assert "24 O.S. 162" in status(phi_only, "OK").summary
     assert any(w.startswith("OK:") and "conflict" in w and "verify" in w for w in rep.warnings)
 
 
@@ -155,12 +161,14 @@ def test_mississippi_is_covered_but_adds_no_dated_obligation(residents):
 
 
 def test_the_example_incident_with_mississippi_covered():
-    # examples/incidents/lakeside-family-medicine.yaml: LA 420, MS 130. Mississippi is now covered and adds
-    # nothing; Louisiana's AG (2027-05-13 + 10 = 2027-05-23) is still the only state obligation
+    # examples/incidents/lakeside-family-medicine.yaml: LA 420, MS 130, names, dates of birth and diagnosis
+    # codes. Mississippi is covered and adds nothing; since issue 12 Louisiana adds nothing either: its
+    # "personal information" (La. R.S. 51:3073(4)(a)) has no medical information, so no 10-day AG date
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     rep = assess_obligations(incident_from_dict(data, today=date(2027, 3, 20)), today=date(2027, 3, 20))
     assert [s.state for s in rep.states if s.covered] == ["LA", "MS"]
-    assert [(o.states, o.deadline) for o in rep.obligations if o.basis == "state"] == [(("LA",), date(2027, 5, 23))]
+    assert [o for o in rep.obligations if o.basis == "state"] == []
+    assert "51:3073(4)(a)" in status(rep, "LA").summary
     assert not any("must be checked" in w for w in rep.warnings)
 
 

@@ -20,6 +20,7 @@ _LABEL = {
     Recipient.HHS: "report to HHS",
     Recipient.COVERED_ENTITY: "notice to the covered entity",
     Recipient.STATE_REGULATOR: "state regulator notice",
+    Recipient.CONSUMER_REPORTING_AGENCIES: "consumer reporting agency notice",
 }
 
 

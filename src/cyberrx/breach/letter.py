@@ -1,4 +1,6 @@
-"""A draft notice letter to affected individuals, with the content 45 CFR 164.404(c)(1) requires.
+"""A draft notice letter to affected individuals (or, for a business associate, to the covered entity).
+
+The letter to individuals has the content 45 CFR 164.404(c)(1) requires.
 
 The five required elements: (A) what happened, with the date of the breach and of its discovery; (B) the
 types of PHI involved; (C) steps individuals should take to protect themselves; (D) what the entity is doing;
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from cyberrx.breach.obligations import ObligationsReport, Recipient
-from cyberrx.domain.incident import Incident
+from cyberrx.breach.rule import breach_contacts
+from cyberrx.domain.incident import Incident, Role
 from cyberrx.vocab import Scenario
 
 LETTER_DEADLINE_CITATION = "45 CFR 164.404(b)"
@@ -60,13 +63,84 @@ def _long(d: date) -> str:  # "March 14, 2027": US letter style
     return f"{d:%B} {d.day}, {d.year}"
 
 
+def _contact_sections(report: ObligationsReport) -> tuple[list[Section], str]:
+    """The consumer-reporting-agency and FTC blocks the affected states' rows require, and the editor's note."""
+    if not report.letter_blocks:
+        return [], ""
+    contacts = breach_contacts()
+    sections = []
+    if "consumer_reporting_agencies" in report.letter_blocks:
+        sections.append(Section(
+            "Contact the credit bureaus",
+            ("You can place a fraud alert or a security freeze on your credit file free of charge, and get "
+             "information about both, from the nationwide consumer reporting agencies:",),
+            tuple(f"{c.name}: {c.phone}, {c.web}, {c.postal}" for c in contacts.blocks["consumer_reporting_agencies"])))
+    if "ftc" in report.letter_blocks:
+        sections.append(Section(
+            "Contact the Federal Trade Commission",
+            ("You can get information about fraud alerts, security freezes and identity theft from the Federal "
+             "Trade Commission, and report identity theft to it:",),
+            tuple(f"{c.name}: {c.phone}, {c.web}, {c.postal}" for c in contacts.blocks["ftc"])))
+    cites = sorted({c for cs in report.letter_blocks.values() for c in cs})
+    note = (f" The credit bureau and FTC contact blocks are required by {'; '.join(cites)}: verify the numbers "
+            f"and addresses on the agencies' web sites before mailing (contacts {contacts.version}).")
+    return sections, note
+
+
+def _business_associate_letter(incident: Incident, report: ObligationsReport, phone: str) -> Letter:
+    """The notice a business associate owes the covered entity (45 CFR 164.410), not a letter to patients."""
+    notice = report.first(Recipient.COVERED_ENTITY)
+    due = (f"Send by {_long(notice.deadline)} at the latest ({notice.citation}); sooner is better, and the "
+           f"business associate agreement may set a shorter time."
+           if notice is not None and notice.deadline is not None
+           else "Check the obligations report for the sending deadline.")
+    when = (f"on {_long(incident.occurred)}" if incident.occurred
+            else "on [date of the incident, or 'between [date] and [date]']")
+    by_state = ", ".join(f"{state} {n}" for state, n in sorted(incident.affected_by_state.items()))
+    assessment = incident.risk_assessment
+    phi = (f"The information involved was: {assessment.nature_and_extent}."
+           if assessment is not None else "The information involved was: [list exactly what].")
+    return Letter(
+        title="Notice of Breach of Unsecured Protected Health Information (45 CFR 164.410)",
+        editor_note=(f"DRAFT from {incident.entity} (business associate), incident {incident.incident_id}, to the "
+                     f"covered entity - not to patients: the covered entity decides and sends the patient, media "
+                     f"and HHS notices unless the business associate agreement delegates them. {due} Attach the "
+                     f"list identifying each affected individual (164.410(c)(1))."),
+        opening=("[Date]", "[Privacy Officer]\n[Covered entity (practice) name]\n[Street address]\n[City, State ZIP]",
+                 "Dear [Privacy Officer],",
+                 f"As your business associate under our business associate agreement, {incident.entity} is "
+                 f"notifying you of a breach of unsecured protected health information that we hold on your "
+                 f"behalf, as 45 CFR 164.410 requires."),
+        sections=(
+            Section("What happened", (f"The incident occurred {when}. We discovered it on "
+                                      f"{_long(incident.discovered)}.",)),
+            Section("Individuals affected", (
+                f"{incident.total_affected} individuals are affected (by state of residence: {by_state}). The "
+                f"enclosed list identifies each individual whose information was, or is reasonably believed to "
+                f"have been, accessed, acquired, used or disclosed (45 CFR 164.410(c)(1)).",)),
+            Section("What information was involved", (phi,)),
+            Section("What we are doing", ("We [contained the incident], [engaged outside forensic experts] and "
+                                          "[reported it to law enforcement]. We will send you further information "
+                                          "you need for your notices as it becomes available (45 CFR "
+                                          "164.410(c)(2)).",)),
+            Section("Contact", (f"Our contact for this incident: [name, title], {phone}.",)),
+        ),
+        closing=("Sincerely,", f"[Name, title]\n{incident.entity}"),
+    )
+
+
 def draft_letter(incident: Incident, report: ObligationsReport, *, toll_free: str | None = None,
                  email: str | None = None, website: str | None = None, postal: str | None = None) -> Letter:
-    """Draft the individual notice for ``incident``; ``report`` supplies the deadline and delay facts.
+    """Draft the notice for ``incident``; ``report`` supplies the deadline, delay and state facts.
 
+    A covered entity's incident gives the letter to affected individuals; a business associate's gives the
+    notice to the covered entity (45 CFR 164.410), since the patients are told by the covered entity.
     Contact details left as None become [bracketed] placeholders; the toll-free number is required by
-    164.404(c)(1)(E) for the letter, and by 164.404(d)(2)(ii) when substitute notice is used.
+    164.404(c)(1)(E) for the letter, and by 164.404(d)(2)(ii) when substitute notice is used. The credit bureau
+    and FTC blocks are added where an affected state's row requires them (``report.letter_blocks``).
     """
+    if incident.role is Role.BUSINESS_ASSOCIATE:
+        return _business_associate_letter(incident, report, toll_free or "[telephone number]")
     phone = toll_free or "[toll-free number, staffed Monday-Friday, hours]"
     when = (f"On {_long(incident.occurred)}" if incident.occurred
             else "On [date of the incident, or 'between [date] and [date]']")
@@ -110,8 +184,9 @@ def draft_letter(incident: Incident, report: ObligationsReport, *, toll_free: st
     due = (f"Send by {_long(individuals.deadline)} at the latest ({cite}); sooner is better."
            if individuals is not None and individuals.deadline is not None
            else "Check the obligations report for the sending deadline.")
+    blocks, blocks_note = _contact_sections(report)
     note = (f"DRAFT for {incident.entity}, incident {incident.incident_id}. {due} Complete or delete every "
-            f"[bracketed] item and have the breach coach review before sending by first-class mail.")
+            f"[bracketed] item and have the breach coach review before sending by first-class mail.{blocks_note}")
     return Letter(
         title="Notice of Data Breach",
         editor_note=note,
@@ -124,6 +199,7 @@ def draft_letter(incident: Incident, report: ObligationsReport, *, toll_free: st
             Section("What information was involved", (phi,)),
             Section("What you can do", ("We recommend these steps:",), tuple(steps)),
             Section("What we are doing", (doing,)),
+            *blocks,
             Section("For more information", ("If you have questions, please contact us:",), tuple(contacts)),
         ),
         closing=("Sincerely,", f"[Name, title]\n{incident.entity}"),

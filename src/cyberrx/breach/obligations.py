@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from cyberrx.breach.rule import BreachRule, breach_rule
+from cyberrx.breach.rule import BreachRule, breach_rule, part2_rule
 from cyberrx.breach.states import (
     STATE_NAMES,
     Anchor,
@@ -38,7 +38,7 @@ from cyberrx.breach.states import (
     state_table,
 )
 from cyberrx.domain import results
-from cyberrx.domain.incident import Incident, LawEnforcementDelay, Role
+from cyberrx.domain.incident import DATA_ELEMENTS_ALLOWED, Incident, LawEnforcementDelay, Role
 from cyberrx.vocab import Scenario
 
 BREACH_DEFINITION = "45 CFR 164.402 (definition of breach, paragraph (2))"
@@ -56,6 +56,7 @@ class Recipient(StrEnum):
     HHS = "hhs"
     COVERED_ENTITY = "covered_entity"
     STATE_REGULATOR = "state_regulator"
+    CONSUMER_REPORTING_AGENCIES = "consumer_reporting_agencies"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,18 +95,46 @@ class Obligation:
 
 
 @dataclass(frozen=True, slots=True)
+class StateDuty:
+    """One state requirement and what became of it for this incident.
+
+    ``status``: ``scheduled`` (an obligation was listed), ``not_triggered`` (``reason`` says why) or
+    ``must_be_checked`` (a fact is missing: ``reason`` is the question; ``deadline_if_applies`` the date it
+    would carry).
+    """
+
+    statute: str
+    citation: str
+    recipient: str
+    status: str  # scheduled | not_triggered | must_be_checked
+    reason: str
+    deadline_if_applies: date | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"statute": self.statute, "citation": self.citation, "recipient": self.recipient,
+                "status": self.status, "reason": self.reason,
+                "deadline_if_applies": _iso(self.deadline_if_applies)}
+
+
+@dataclass(frozen=True, slots=True)
 class StateStatus:
-    """What cyberrx knows about one affected state: ``covered`` False means its law must be checked."""
+    """What cyberrx knows about one affected state: ``covered`` False means its law must be checked.
+
+    ``questions``: what must be answered before this state's duties are known (data elements, licence).
+    """
 
     state: str
     residents: int
     covered: bool
     statutes: tuple[str, ...]
     summary: str
+    duties: tuple[StateDuty, ...] = ()
+    questions: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {"state": self.state, "residents": self.residents, "covered": self.covered,
-                "statutes": list(self.statutes), "summary": self.summary}
+                "statutes": list(self.statutes), "summary": self.summary,
+                "duties": [d.as_dict() for d in self.duties], "questions": list(self.questions)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +155,8 @@ class ObligationsReport:
     states: tuple[StateStatus, ...]
     delay_ends: date | None = None
     reference_versions: dict[str, str] = field(default_factory=dict)
+    questions: tuple[str, ...] = ()
+    letter_blocks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # block -> citations requiring it
 
     def first(self, recipient: Recipient) -> Obligation | None:
         """The earliest obligation to ``recipient`` (federal before state on the same day), if any."""
@@ -159,6 +190,7 @@ class ObligationsReport:
             "states": [s.as_dict() for s in self.states],
             "law_enforcement_delay_ends": _iso(self.delay_ends),
             "reference_versions": dict(self.reference_versions),
+            "questions": list(self.questions),
         }
 
 
@@ -335,22 +367,128 @@ def _business_associate_notice(incident: Incident, rule: BreachRule) -> Obligati
 
 
 # ------------------------------------------------------------------------------------------------ states
-def _state_obligation(row: StateLaw, req: StateRequirement, incident: Incident,
-                      individuals_by: date) -> Obligation:
+_RECIPIENT_WORDS = {"individuals": "notice to individuals", "state_regulator": "regulator notice",
+                    "consumer_reporting_agencies": "consumer reporting agency notice"}
+
+
+def _state_obligation(row: StateLaw, req: StateRequirement, incident: Incident, individuals_by: date,
+                      note: str | None = None) -> Obligation:
     deadline = req.deadline(incident.discovered, individuals_by)
     who = f"{req.regulator}: " if req.regulator else ""
     start = "discovery" if req.anchor is Anchor.DISCOVERY else "the individual notices"
     days = "" if req.days is None else f" [{req.days} {req.day_kind.value} days after {start}]"
-    return Obligation(Recipient(req.recipient), deadline, f"{who}{req.method}{days}", (row.state,),
-                      row.statute, rule_deadline=deadline, applies_if=req.applies_if, basis="state",
-                      trust=row.trust)
+    extra = f" ({note})" if note else ""
+    return Obligation(Recipient(req.recipient), deadline, f"{who}{req.method}{days}{extra}", (row.state,),
+                      req.citation or row.statute, rule_deadline=deadline, applies_if=req.applies_if,
+                      basis="state", trust=row.trust)
 
 
-def _state_overlay(incident: Incident, individuals_by: date, table: StateTable,
-                   reportable: bool) -> tuple[list[Obligation], list[StateStatus], list[str]]:
+@dataclass
+class _RowOutcome:
+    obligations: list[Obligation] = field(default_factory=list)
+    duties: list[StateDuty] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    applies: bool = False  # the row's data elements were (or may have been) breached
+
+
+_FACILITY_QUESTION = ("Is {entity} a clinic, health facility, home health agency or hospice licensed by the "
+                      "California Department of Public Health? Set cdph_licensed_facility (true or false) in the "
+                      "incident.")
+
+
+def _elements_question(row: StateLaw) -> str:
+    assert row.data_elements is not None
+    return (f"Were any of these in the breached records of {STATE_NAMES[row.state]} residents: "
+            f"{row.data_elements.words()}? ({row.data_elements.citation}) List them as data_elements in the "
+            f"incident.")
+
+
+def _row_outcome(row: StateLaw, incident: Incident, residents: int, individuals_by: date,
+                 reportable: bool) -> _RowOutcome:
+    out = _RowOutcome()
+    involved = row.data_elements.involved(incident.data_elements) if row.data_elements else True
+    out.applies = involved is not False
+    # a state's individual deadline, when it is scheduled, is the anchor of its duties counted from the notices
+    row_individuals_by = individuals_by
+    covered_entity = incident.role is Role.COVERED_ENTITY
+    for req in row.requirements:
+        if (req.recipient == "individuals" and req.anchor is Anchor.DISCOVERY and req.facility is None
+                and not (covered_entity and req.hipaa_covered_entity is not None) and involved is True
+                and (req.threshold is None or req.threshold.met_by(residents))):
+            row_individuals_by = min(row_individuals_by, req.deadline(incident.discovered, individuals_by) or
+                                     individuals_by)
+    for req in row.requirements:
+        citation = req.citation or row.statute
+        what = _RECIPIENT_WORDS[req.recipient]
+
+        def duty(status: str, reason: str, when: date | None = None, *, _c: str = citation,
+                 _r: str = req.recipient) -> None:
+            out.duties.append(StateDuty(row.statute, _c, _r, status, reason, when))
+
+        if req.threshold is not None and not req.threshold.met_by(residents):
+            reason = (f"{req.regulator or what} not triggered: {residents} residents, needs "
+                      f"{req.threshold.describe()} ({citation})")
+            out.notes.append(f"({reason})")
+            duty("not_triggered", reason)
+            continue
+        if involved is False:
+            assert row.data_elements is not None and incident.data_elements is not None
+            given = ", ".join(e.value for e in incident.data_elements) or "none"
+            reason = (f"{what} not triggered: the breached data ({given}) has none of the elements of "
+                      f"{row.data_elements.citation} ({row.data_elements.words()})")
+            duty("not_triggered", reason)
+            continue
+        if req.facility == "cdph_licensed" and incident.cdph_licensed_facility is not True:
+            if incident.cdph_licensed_facility is False:
+                duty("not_triggered", f"{what} not triggered: the entity is not a CDPH-licensed clinic, health "
+                                      f"facility, home health agency or hospice ({citation})")
+                continue
+            question = _FACILITY_QUESTION.format(entity=incident.entity)
+            out.questions.append(question)
+            duty("must_be_checked", question, req.deadline(incident.discovered, row_individuals_by))
+            continue
+        effective, note = req, None
+        path = req.hipaa_covered_entity
+        if covered_entity and path is not None:
+            if path.rule == "deemed_compliant":
+                duty("not_triggered", f"{what} not imposed on a HIPAA covered entity: {path.note} "
+                                      f"({path.citation}); the HIPAA notices apply")
+                out.notes.append(f"({what}: deemed complied with through HIPAA, {path.citation})")
+                continue
+            assert path.replacement is not None
+            effective, note = path.replacement, f"{path.note}, {path.citation}"
+            out.notes.append(f"({what}: {path.note}, {path.citation})")
+        citation = effective.citation or citation
+        if involved is None:
+            question = _elements_question(row)
+            out.questions.append(question)
+            duty("must_be_checked", question, effective.deadline(incident.discovered, row_individuals_by),
+                 _c=citation, _r=effective.recipient)
+            continue
+        if reportable:
+            out.obligations.append(_state_obligation(row, effective, incident, row_individuals_by, note))
+            duty("scheduled", f"{_RECIPIENT_WORDS[effective.recipient]} listed with its deadline",
+                 effective.deadline(incident.discovered, row_individuals_by), _c=citation, _r=effective.recipient)
+        else:
+            reason = ("shown for the covered entity: a business associate's duty is to notify the covered entity"
+                      if not covered_entity else
+                      "not a reportable breach under HIPAA on the facts entered; confirm the state law's own "
+                      "definition with counsel")
+            duty("not_triggered", reason, _c=citation, _r=effective.recipient)
+    if involved is False and row.requirements:
+        assert row.data_elements is not None
+        out.notes.append(f"(not triggered: none of the elements of {row.data_elements.citation} - "
+                         f"{row.data_elements.words()} - is in the breached data)")
+    return out
+
+
+def _state_overlay(incident: Incident, individuals_by: date, table: StateTable, reportable: bool
+                   ) -> tuple[list[Obligation], list[StateStatus], list[str], dict[str, tuple[str, ...]]]:
     obligations: list[Obligation] = []
     statuses: list[StateStatus] = []
     warnings: list[str] = []
+    blocks: dict[str, list[str]] = {}
     for state in sorted(incident.affected_by_state):
         residents = incident.affected_by_state[state]
         name = STATE_NAMES[state]
@@ -361,25 +499,31 @@ def _state_overlay(incident: Incident, individuals_by: date, table: StateTable,
             statuses.append(StateStatus(state, residents, False, (), summary))
             warnings.append(f"{state}: {summary}")
             continue
-        parts = []
+        parts: list[str] = []
+        duties: list[StateDuty] = []
+        questions: list[str] = []
         for row in rows:
             parts.append(f"{row.statute}: {row.what_differs}")
             if not row.trusted:
                 warnings.append(f"{state}: the sources for {row.statute} conflict or are weak (trust "
                                 f"{row.trust}); verify the statute text before relying on these dates.")
-            for req in row.requirements:
-                if req.threshold is not None and not req.threshold.met_by(residents):
-                    parts.append(f"({req.regulator or req.recipient} notice not triggered: {residents} "
-                                 f"residents, needs {req.threshold.describe()})")
-                    continue
-                if reportable:
-                    obligations.append(_state_obligation(row, req, incident, individuals_by))
-        statuses.append(StateStatus(state, residents, True, tuple(r.statute for r in rows), " ".join(parts)))
+            outcome = _row_outcome(row, incident, residents, individuals_by, reportable)
+            parts.extend(outcome.notes)
+            duties.extend(outcome.duties)
+            questions.extend(q for q in outcome.questions if q not in questions)
+            obligations.extend(outcome.obligations)
+            if outcome.applies and row.letter_blocks is not None:
+                for block in row.letter_blocks.blocks:
+                    blocks.setdefault(block, []).append(f"{row.letter_blocks.citation} ({state})")
+        for question in questions:
+            warnings.append(f"{state}: must be checked - {question}")
+        statuses.append(StateStatus(state, residents, True, tuple(r.statute for r in rows), " ".join(parts),
+                                    tuple(duties), tuple(questions)))
     if statuses and any(s.covered for s in statuses):
         warnings.append("State rows list only what cyberrx's reference data cites; they are not a complete "
                         "statement of any state's law. State clocks are counted from the HIPAA discovery date "
                         "(never later than the state's 'determination').")
-    return obligations, statuses, warnings
+    return obligations, statuses, warnings, {k: tuple(v) for k, v in blocks.items()}
 
 
 # ------------------------------------------------------------------------------------------------ entry
@@ -413,7 +557,12 @@ def assess_obligations(incident: Incident, *, today: date | None = None, rule: B
             warnings.append("If the vendor is your agent, its discovery date may be yours: enter the earliest "
                             "day anyone at the vendor knew of the breach as the discovery date.")
 
-    state_obligations, statuses, state_warnings = _state_overlay(
+    if incident.part2_records:
+        part2_reasons, part2_warnings = _part2(incident, reportable)
+        reasons.extend(part2_reasons)
+        warnings.extend(part2_warnings)
+
+    state_obligations, statuses, state_warnings, letter_blocks = _state_overlay(
         incident, individuals_by, table, reportable and incident.role is Role.COVERED_ENTITY)
     obligations.extend(state_obligations)
     warnings.extend(state_warnings)
@@ -436,7 +585,40 @@ def assess_obligations(incident: Incident, *, today: date | None = None, rule: B
         warnings=tuple(warnings), states=tuple(statuses),
         delay_ends=delay_end(incident.law_enforcement_delay, rule),
         reference_versions={"breach_rule": rule.version, "state_breach_laws": table.version},
+        questions=tuple(_questions(incident, statuses)), letter_blocks=letter_blocks,
     )
+
+
+def _questions(incident: Incident, statuses: list[StateStatus]) -> list[str]:
+    """The facts still missing, most consequential first: the data elements, then each state's own."""
+    out: list[str] = []
+    waiting = [s.state for s in statuses if any("data_elements" in q for q in s.questions)]
+    if incident.data_elements is None and waiting:
+        out.append(f"What was in the breached records (data_elements: {DATA_ELEMENTS_ALLOWED})? The state "
+                   f"duties of {', '.join(waiting)} depend on it and are not scheduled until it is answered.")
+    for status in statuses:
+        for q in status.questions:
+            if "data_elements" not in q and q not in out:
+                out.append(f"{status.state}: {q}")
+    return out
+
+
+def _part2(incident: Incident, reportable: bool) -> tuple[list[str], list[str]]:
+    """What 42 CFR 2.16 (2024 final rule) adds when substance use disorder program records were involved."""
+    p2 = part2_rule()
+    reasons = [f"Records of a substance use disorder program under 42 CFR Part 2 were involved: {p2.rule} "
+               f"({p2.citation}; compliance required from {p2.compliance_date.isoformat()})."]
+    warnings = ["Part 2 records: keep the Part 2 records' breach assessment and notices with the HIPAA file, "
+                "and check that the notices describe the substance use disorder information involved "
+                f"({p2.citation})."]
+    if reportable:
+        reasons.append("The dates listed for the HIPAA notices are therefore also the dates for the Part 2 "
+                       "records.")
+    if incident.discovered < p2.compliance_date:
+        warnings.append(f"The breach was discovered before {p2.compliance_date.isoformat()}, the compliance date "
+                        f"of the 2024 Part 2 rule: whether 42 CFR 2.16 as amended applied to it must be checked "
+                        f"with counsel.")
+    return reasons, warnings
 
 
 def _delay_warnings(incident: Incident, reportable: bool, rule: BreachRule) -> list[str]:
@@ -464,6 +646,7 @@ __all__ = [
     "Obligation",
     "ObligationsReport",
     "Recipient",
+    "StateDuty",
     "StateStatus",
     "assess_obligations",
     "days_after",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cyberrx.breach.obligations import Obligation, ObligationsReport, Recipient
+from cyberrx.breach.rule import part2_rule
 from cyberrx.domain.incident import Incident, Role
 from cyberrx.domain.profile import PracticeProfile
 from cyberrx.vocab import Control, Hosting, RemoteAccess, Scenario
@@ -120,6 +121,34 @@ def _call_first(incident: Incident, profile: PracticeProfile, hotline: str) -> l
     return steps
 
 
+_ELEMENT_WORDS = ("Social Security numbers, driver's licence or other ID numbers, bank account or card numbers, "
+                  "dates of birth, diagnoses or treatment, health insurance member IDs, fingerprints or other "
+                  "biometrics, usernames with passwords")
+
+
+def _facts_to_find(incident: Incident, report: ObligationsReport) -> list[Step]:
+    """The questions the state laws turn on, asked in the first hours (issue 12)."""
+    steps: list[Step] = []
+    if incident.data_elements is None:
+        states = [s.state for s in report.states if s.covered]
+        which = f" The laws of {', '.join(states)} depend on it." if states else ""
+        steps.append(Step(f"Find out exactly what was in the breached records besides names ({_ELEMENT_WORDS}) "
+                          f"and record it in the incident as data_elements, then re-run cyberrx: state notice "
+                          f"duties apply only when their listed kinds of data were involved.{which}"))
+    else:
+        listed = ", ".join(e.value for e in incident.data_elements) or "none"
+        steps.append(Step(f"Confirm with forensics what was in the breached records (recorded: {listed}); if it "
+                          f"changes, update data_elements and re-run cyberrx: state duties depend on it."))
+    for question in report.questions:
+        if "data_elements" not in question:
+            steps.append(Step(f"Answer for the breach coach: {question}"))
+    if incident.part2_records:
+        p2 = part2_rule()
+        steps.append(Step("Substance use disorder program records (42 CFR Part 2) were involved: tell the breach "
+                          "coach now; the HIPAA breach notices apply to them too.", citation=p2.citation))
+    return steps
+
+
 def _first_72_hours(incident: Incident, profile: PracticeProfile) -> list[Step]:
     steps = [Step(f"Write down when and how the incident was first noticed, and by whom. The notification "
                   f"clock started on {incident.discovered:%A %d %B %Y} (the discovery date), not when the "
@@ -208,6 +237,7 @@ def _deadline_text(o: Obligation) -> str:
         Recipient.HHS: "Report to HHS (breach portal)",
         Recipient.COVERED_ENTITY: "Notice to the practice (covered entity) with the list of affected patients",
         Recipient.STATE_REGULATOR: "Notice to the state regulator",
+        Recipient.CONSUMER_REPORTING_AGENCIES: "Notice to the nationwide consumer reporting agencies",
     }[o.recipient]
     where = f" ({', '.join(o.states)})" if o.states else ""
     cond = f" Only if {o.applies_if}." if o.applies_if else ""
@@ -273,11 +303,19 @@ def build_playbook(incident: Incident, profile: PracticeProfile, report: Obligat
     if incident.role is Role.BUSINESS_ASSOCIATE:
         summary.append("You are the vendor (business associate): your legal duty is to tell the practice.")
     warnings = list(report.warnings)
+    ca = "CA" in incident.affected_by_state
+    if ca and profile.cdph_licensed_facility and incident.cdph_licensed_facility is not True:
+        warnings.append("The profile says the practice is licensed by CDPH but the incident does not "
+                        "(cdph_licensed_facility): set it to true in the incident and re-run, so the 15-business-"
+                        "day dates of Cal. Health & Safety Code 1280.15 are scheduled.")
+    elif ca and incident.cdph_licensed_facility is True and not profile.cdph_licensed_facility:
+        warnings.append("The incident says the entity is CDPH-licensed but the profile does not "
+                        "(cdph_licensed_facility): correct whichever is wrong.")
     if profile.name.strip().lower() != incident.entity.strip().lower():
         warnings.append(f"The profile is for {profile.name!r} but the incident names {incident.entity!r}.")
     phases = (
         Phase("Call first (the first hour)", tuple(_call_first(incident, profile, hotline))),
-        Phase("First 72 hours", tuple(_first_72_hours(incident, profile))),
+        Phase("First 72 hours", tuple(_first_72_hours(incident, profile) + _facts_to_find(incident, report))),
         Phase("Evidence to preserve", tuple(_evidence(incident))),
         Phase("What not to do", tuple(_do_not(incident))),
         Phase("Next 60 days: notices and deadlines", tuple(_next_60_days(report))),

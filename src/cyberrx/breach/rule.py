@@ -7,6 +7,7 @@ citations; this module reads and checks them once, on first use (nothing is read
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -89,4 +90,84 @@ def breach_rule() -> BreachRule:
     return parse_rule(read_reference(RULE_FILE))
 
 
-__all__ = ["BreachRule", "Figure", "breach_rule", "parse_rule"]
+CONTACTS_FILE = "reference/data/breach_contacts.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Part2Rule:
+    """42 CFR 2.16 as amended in 2024: the breach-notification subpart applies to Part 2 records."""
+
+    citation: str
+    rule: str
+    effective: date
+    compliance_date: date
+    source: str
+    trust: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """One agency a notice to residents must name (toll-free number, web site, postal address)."""
+
+    name: str
+    phone: str
+    web: str
+    postal: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contacts:
+    version: str
+    source: str
+    blocks: dict[str, tuple[Contact, ...]]  # consumer_reporting_agencies | ftc -> contacts
+
+
+def _text(item: dict[str, Any], key: str, where: str, file: str) -> str:
+    value = item.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise RuleFileError(f"{file}: {where}.{key}: required")
+    return value
+
+
+@cache
+def part2_rule() -> Part2Rule:
+    """The Part 2 breach-notification entry of ``breach_rule.yaml``, read once."""
+    doc = read_reference(RULE_FILE)
+    item = doc.get("part2_breach_notification") if isinstance(doc, dict) else None
+    if not isinstance(item, dict):
+        raise RuleFileError(f"{RULE_FILE}: part2_breach_notification: missing or not a mapping")
+    where = "part2_breach_notification"
+    try:
+        effective = date.fromisoformat(str(item.get("effective")))
+        compliance = date.fromisoformat(str(item.get("compliance_date")))
+    except ValueError:
+        raise RuleFileError(f"{RULE_FILE}: {where}: effective and compliance_date must be YYYY-MM-DD") from None
+    return Part2Rule(citation=_text(item, "citation", where, RULE_FILE), rule=_text(item, "rule", where, RULE_FILE),
+                     effective=effective, compliance_date=compliance,
+                     source=_text(item, "source", where, RULE_FILE), trust=_text(item, "trust", where, RULE_FILE))
+
+
+@cache
+def breach_contacts() -> Contacts:
+    """Consumer-reporting-agency and FTC contact blocks for notice letters, read once."""
+    doc = read_reference(CONTACTS_FILE)
+    if not isinstance(doc, dict):
+        raise RuleFileError(f"{CONTACTS_FILE}: the document must be a mapping")
+    blocks: dict[str, tuple[Contact, ...]] = {}
+    for block in ("consumer_reporting_agencies", "ftc"):
+        items = doc.get(block)
+        if not isinstance(items, list) or not items:
+            raise RuleFileError(f"{CONTACTS_FILE}: {block}: a non-empty list is required")
+        out = []
+        for i, item in enumerate(items):
+            where = f"{block}[{i}]"
+            if not isinstance(item, dict):
+                raise RuleFileError(f"{CONTACTS_FILE}: {where}: must be a mapping")
+            out.append(Contact(*(_text(item, k, where, CONTACTS_FILE) for k in ("name", "phone", "web", "postal"))))
+        blocks[block] = tuple(out)
+    return Contacts(version=_text(doc, "version", "(document)", CONTACTS_FILE),
+                    source=_text(doc, "source", "(document)", CONTACTS_FILE), blocks=blocks)
+
+
+__all__ = ["BreachRule", "Contact", "Contacts", "Figure", "Part2Rule", "breach_contacts", "breach_rule",
+           "parse_rule", "part2_rule"]

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from cyberrx.breach.rule import read_reference
+from cyberrx.domain.incident import DataElement
 from cyberrx.domain.profile import US_JURISDICTIONS
 from cyberrx.errors import RuleFileError
 
@@ -31,6 +32,10 @@ STATE_NAMES: dict[str, str] = {
     "VI": "the U.S. Virgin Islands", "AS": "American Samoa", "MP": "the Northern Mariana Islands",
 }
 TRUSTED = frozenset({"P", "S"})  # primary text or a reputable secondary; anything else is flagged in output
+RECIPIENTS = ("individuals", "state_regulator", "consumer_reporting_agencies")
+LETTER_BLOCKS = ("consumer_reporting_agencies", "ftc")  # contact blocks a statute requires in the notice
+FACILITIES = ("cdph_licensed",)  # the entity kinds a requirement can be limited to
+HIPAA_PATHS = ("deemed_compliant", "replaced")
 
 
 class Anchor(StrEnum):
@@ -63,10 +68,28 @@ class Threshold:
 
 
 @dataclass(frozen=True, slots=True)
-class StateRequirement:
-    """One dated duty under a state statute. ``days`` is None where the reference gives no deadline."""
+class HipaaPath:
+    """What a statute does with a requirement for a HIPAA covered entity that complies with HIPAA.
 
-    recipient: str  # individuals | state_regulator
+    ``deemed_compliant``: the requirement is not imposed (HIPAA's notices satisfy it). ``replaced``: the
+    statute asks for something else instead (``replacement``), e.g. a copy of the HIPAA notice to a regulator.
+    """
+
+    rule: str  # deemed_compliant | replaced
+    citation: str
+    note: str
+    replacement: StateRequirement | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StateRequirement:
+    """One dated duty under a state statute. ``days`` is None where the reference gives no deadline.
+
+    ``citation``: the section and subsection that imposes it. ``facility``: the duty binds only that kind of
+    entity (``cdph_licensed``). ``hipaa_covered_entity``: what changes for a HIPAA covered entity.
+    """
+
+    recipient: str  # individuals | state_regulator | consumer_reporting_agencies
     days: int | None
     day_kind: DayKind
     anchor: Anchor
@@ -74,6 +97,9 @@ class StateRequirement:
     regulator: str | None = None
     threshold: Threshold | None = None
     applies_if: str | None = None
+    citation: str | None = None
+    facility: str | None = None
+    hipaa_covered_entity: HipaaPath | None = None
 
     def deadline(self, discovered: date, individual_notice_by: date) -> date | None:
         """The last permitted day, counting ``days`` from the anchor (business days: Monday-Friday)."""
@@ -83,6 +109,32 @@ class StateRequirement:
         if self.day_kind is DayKind.CALENDAR:
             return start + timedelta(days=self.days)
         return add_business_days(start, self.days)
+
+
+@dataclass(frozen=True, slots=True)
+class DataElements:
+    """The elements that make breached data "personal information" under a statute, and where it says so."""
+
+    elements: frozenset[DataElement]
+    citation: str
+    note: str | None = None
+
+    def involved(self, given: tuple[DataElement, ...] | None) -> bool | None:
+        """Whether any of the statute's elements was breached; None when the incident does not say."""
+        if given is None:
+            return None
+        return bool(self.elements.intersection(given))
+
+    def words(self) -> str:
+        return ", ".join(e.value for e in DataElement if e in self.elements)
+
+
+@dataclass(frozen=True, slots=True)
+class LetterBlocks:
+    """Contact blocks the statute requires in the notice to residents (``consumer_reporting_agencies``, ``ftc``)."""
+
+    blocks: tuple[str, ...]
+    citation: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +150,8 @@ class StateLaw:
     trust: str
     individuals_deadline_days: int | None = None
     effective: str | None = None
+    data_elements: DataElements | None = None
+    letter_blocks: LetterBlocks | None = None
 
     @property
     def trusted(self) -> bool:
@@ -127,13 +181,54 @@ def _need(item: dict[str, Any], key: str, where: str) -> Any:
     return item[key]
 
 
+def _hipaa_path(item: Any, where: str) -> HipaaPath | None:
+    if item is None:
+        return None
+    if not isinstance(item, dict):
+        raise RuleFileError(f"{STATES_FILE}: {where}: must be a mapping")
+    rule = _need(item, "rule", where)
+    if rule not in HIPAA_PATHS:
+        raise RuleFileError(f"{STATES_FILE}: {where}.rule: one of {', '.join(HIPAA_PATHS)}, got {rule!r}")
+    replacement = None
+    if rule == "replaced":
+        replacement = _requirement(_need(item, "replacement", where), f"{where}.replacement")
+    return HipaaPath(rule=rule, citation=str(_need(item, "citation", where)), note=str(_need(item, "note", where)),
+                     replacement=replacement)
+
+
+def _data_elements(item: Any, where: str) -> DataElements | None:
+    if item is None:
+        return None
+    if not isinstance(item, dict) or not isinstance(item.get("elements"), list):
+        raise RuleFileError(f"{STATES_FILE}: {where}: needs elements (a list) and citation")
+    try:
+        elements = frozenset(DataElement(e) for e in item["elements"])
+    except ValueError as exc:
+        raise RuleFileError(f"{STATES_FILE}: {where}.elements: {exc}") from None
+    return DataElements(elements=elements, citation=str(_need(item, "citation", where)), note=item.get("note"))
+
+
+def _letter_blocks(item: Any, where: str) -> LetterBlocks | None:
+    if item is None:
+        return None
+    if not isinstance(item, dict) or not isinstance(item.get("blocks"), list):
+        raise RuleFileError(f"{STATES_FILE}: {where}: needs blocks (a list) and citation")
+    for block in item["blocks"]:
+        if block not in LETTER_BLOCKS:
+            raise RuleFileError(f"{STATES_FILE}: {where}.blocks: one of {', '.join(LETTER_BLOCKS)}, got {block!r}")
+    return LetterBlocks(blocks=tuple(item["blocks"]), citation=str(_need(item, "citation", where)))
+
+
 def _requirement(item: Any, where: str) -> StateRequirement:
     if not isinstance(item, dict):
         raise RuleFileError(f"{STATES_FILE}: {where}: must be a mapping")
     recipient = _need(item, "recipient", where)
-    if recipient not in ("individuals", "state_regulator"):
-        raise RuleFileError(f"{STATES_FILE}: {where}.recipient: individuals or state_regulator, "
+    if recipient not in RECIPIENTS:
+        raise RuleFileError(f"{STATES_FILE}: {where}.recipient: one of {', '.join(RECIPIENTS)}, "
                             f"got {recipient!r}")
+    facility = item.get("facility")
+    if facility is not None and facility not in FACILITIES:
+        raise RuleFileError(f"{STATES_FILE}: {where}.facility: one of {', '.join(FACILITIES)}, got {facility!r}")
     days = item.get("days")
     if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days <= 0):
         raise RuleFileError(f"{STATES_FILE}: {where}.days: a positive whole number or null, got {days!r}")
@@ -151,7 +246,10 @@ def _requirement(item: Any, where: str) -> StateRequirement:
         raise RuleFileError(f"{STATES_FILE}: {where}: {exc}") from None
     return StateRequirement(recipient=recipient, days=days, day_kind=day_kind, anchor=anchor,
                             method=_need(item, "method", where), regulator=item.get("regulator"),
-                            threshold=threshold, applies_if=item.get("applies_if"))
+                            threshold=threshold, applies_if=item.get("applies_if"), citation=item.get("citation"),
+                            facility=facility,
+                            hipaa_covered_entity=_hipaa_path(item.get("hipaa_covered_entity"),
+                                                             f"{where}.hipaa_covered_entity"))
 
 
 def _row(item: Any, index: int) -> StateLaw:
@@ -168,6 +266,8 @@ def _row(item: Any, index: int) -> StateLaw:
         requirements=tuple(_requirement(r, f"{where}.requirements[{i}]") for i, r in enumerate(reqs)),
         source=_need(item, "source", where), trust=str(_need(item, "trust", where)),
         individuals_deadline_days=item.get("individuals_deadline_days"), effective=item.get("effective"),
+        data_elements=_data_elements(item.get("data_elements"), f"{where}.data_elements"),
+        letter_blocks=_letter_blocks(item.get("letter_blocks"), f"{where}.letter_blocks"),
     )
 
 
@@ -195,7 +295,10 @@ def state_law_for(state: str, table: StateTable | None = None) -> tuple[StateLaw
 __all__ = [
     "STATE_NAMES",
     "Anchor",
+    "DataElements",
     "DayKind",
+    "HipaaPath",
+    "LetterBlocks",
     "StateLaw",
     "StateRequirement",
     "StateTable",

@@ -77,6 +77,44 @@ class Role(StrEnum):
     BUSINESS_ASSOCIATE = "business_associate"
 
 
+class DataElement(StrEnum):
+    """What was in the breached records besides names: state laws apply only when their listed elements are.
+
+    The ids are cyberrx's; each state row in ``state_breach_laws.yaml`` maps its statute's definition of
+    personal information onto them (with the section). Names are assumed present: every statute pairs a name
+    with an element (``credentials`` and ``financial_account`` count alone in some states).
+    """
+
+    SSN = "ssn"  # Social Security number
+    DRIVERS_LICENSE = "drivers_license"  # driver's licence or state identification card number
+    PASSPORT = "passport"
+    GOVERNMENT_ID = "government_id"  # military, tribal, tax or other government-issued identification number
+    FINANCIAL_ACCOUNT = "financial_account"  # account, credit or debit card number (with any code needed)
+    DATE_OF_BIRTH = "date_of_birth"
+    MEDICAL = "medical"  # medical history, condition, diagnosis or treatment (diagnosis codes included)
+    HEALTH_INSURANCE = "health_insurance"  # health insurance policy, member or subscriber number
+    BIOMETRIC = "biometric"  # fingerprint, retina, voice print... used to authenticate
+    CREDENTIALS = "credentials"  # username or email address with a password or security answer
+
+
+DATA_ELEMENTS_ALLOWED = ", ".join(e.value for e in DataElement)
+
+
+def _data_elements(v: object) -> object:
+    # a clear message naming the bad element and the allowed ids (pydantic's enum message lists them unquoted
+    # only at the first error, and accepts a bare string as a list of characters)
+    if v is None:
+        return v
+    if not isinstance(v, list | tuple):
+        raise PydanticCustomError("data_elements_type", "a list of data element ids is required",
+                                  {"expected": f"a list of: {DATA_ELEMENTS_ALLOWED}"})
+    for item in v:
+        if not isinstance(item, str) or item not in DataElement._value2member_map_:
+            raise PydanticCustomError("data_element", "unknown data element '{element}'",
+                                      {"element": item, "expected": DATA_ELEMENTS_ALLOWED})
+    return v
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -118,6 +156,12 @@ class Incident(_Strict):
     how many of them cannot be reached with the contact details on file (substitute notice, 164.404(d)(2)).
     ``low_probability_of_compromise`` is the conclusion of the four-factor assessment (``None``: not done).
     ``type`` is one of the scenario ids of :class:`cyberrx.vocab.Scenario`; the playbook uses it.
+
+    ``data_elements``: what the breached records held (:class:`DataElement` ids); ``None`` means not yet known,
+    and then every state row that depends on them is reported as a question, never guessed.
+    ``part2_records``: records of a federally assisted substance use disorder program (42 CFR Part 2) were
+    involved. ``cdph_licensed_facility``: the entity is a clinic, health facility, home health agency or
+    hospice licensed by the California Department of Public Health (``None``: not said).
     """
 
     incident_id: str = Field(min_length=1)
@@ -132,6 +176,9 @@ class Incident(_Strict):
     risk_assessment: RiskAssessment | None = None
     insufficient_contact_info: Count = 0
     law_enforcement_delay: LawEnforcementDelay | None = None
+    data_elements: Annotated[tuple[DataElement, ...] | None, BeforeValidator(_data_elements)] = None
+    part2_records: Flag = False
+    cdph_licensed_facility: FlagOrUnknown = None
 
     @field_validator("affected_by_state")
     @classmethod
@@ -201,4 +248,5 @@ def incident_from_dict(data: Any, *, today: date | None = None) -> Incident:
     return incident
 
 
-__all__ = ["Incident", "LawEnforcementDelay", "RiskAssessment", "Role", "incident_from_dict", "load_incident"]
+__all__ = ["DATA_ELEMENTS_ALLOWED", "DataElement", "Incident", "LawEnforcementDelay", "RiskAssessment", "Role",
+           "incident_from_dict", "load_incident"]

@@ -107,6 +107,7 @@ class PracticeProfile(_Strict):
     business_associates: list[BusinessAssociate] = Field(default_factory=list)
     controls: Controls = Controls()
     existing_coverage: ExistingCoverage | None = None
+    cdph_licensed_facility: bool = False  # a clinic/health facility/home health agency/hospice licensed by CDPH
 
     @field_validator("states")
     @classmethod

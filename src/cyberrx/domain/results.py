@@ -399,12 +399,25 @@ class Obligation(Result):
     trust: str
 
 
+class StateDuty(Result):
+    """One state requirement for this incident: ``scheduled``, ``not_triggered`` or ``must_be_checked``."""
+
+    statute: str
+    citation: str
+    recipient: str
+    status: Literal["scheduled", "not_triggered", "must_be_checked"]
+    reason: str
+    deadline_if_applies: date | None
+
+
 class StateStatus(Result):
     state: str
     residents: int
     covered: bool
     statutes: list[str]
     summary: str
+    duties: list[StateDuty] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list)
 
 
 class Obligations(Result):
@@ -424,6 +437,7 @@ class Obligations(Result):
     states: list[StateStatus]
     law_enforcement_delay_ends: date | None
     reference_versions: dict[str, str]
+    questions: list[str] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------------- FAIR
