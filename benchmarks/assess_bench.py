@@ -37,11 +37,11 @@ PROFILES = {
 def _child_timing(profile: str, trials: int, repeat: int) -> dict:
     all_cores = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {sorted(all_cores)[0]})
+    from cyberrx.app.assess import assess, run_simulation
     from cyberrx.domain import PracticeProfile, load_model
     from cyberrx.engine.scenarios import build_parameters
     from cyberrx.engine.simulate import block_stream, blocks, consume_draws
     from cyberrx.reference import load_loss_model
-    from cyberrx.services.assess import assess, run_simulation
 
     practice = load_model(PracticeProfile, ROOT / profile)
     params = build_parameters(practice, load_loss_model().tables)
@@ -72,8 +72,8 @@ def _child_timing(profile: str, trials: int, repeat: int) -> dict:
 
 
 def _child_memory(profile: str, trials: int) -> dict:
+    from cyberrx.app.assess import assess
     from cyberrx.domain import PracticeProfile, load_model
-    from cyberrx.services.assess import assess
 
     practice = load_model(PracticeProfile, ROOT / profile)
     t = time.perf_counter()

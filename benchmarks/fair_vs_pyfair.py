@@ -135,8 +135,8 @@ def _child(side: str, model: Path, n: int, seed: int) -> dict[str, Any]:
         compute = time.perf_counter() - t0
         return {"compute_s": compute, "risk_mean": float(stats.loc["mean", "Risk"]),
                 "risk_std": float(stats.loc["std", "Risk"]), "risk_p99": float(q.iloc[-1])}
+    from cyberrx.app.fair import run_fair
     from cyberrx.domain.fair_model import parse_fair_model
-    from cyberrx.services.fair import run_fair
 
     t0 = time.perf_counter()
     doc = parse_fair_model(json.loads(text))

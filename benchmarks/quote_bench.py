@@ -45,8 +45,8 @@ TARGET_S = 2.0
 def _child(profile: str, repeat: int) -> dict:
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     t0 = time.perf_counter()
+    from cyberrx.app.underwrite import quote
     from cyberrx.domain import PracticeProfile, load_model
-    from cyberrx.services.quote import quote
     t_import = time.perf_counter() - t0
 
     practice = load_model(PracticeProfile, ROOT / profile)

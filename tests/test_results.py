@@ -203,11 +203,11 @@ def test_unknown_keys_are_refused():
 def test_an_assessment_is_the_same_through_every_executor_and_chunking(lakeside, groups):
     """Same seed, same figures: serial or process pool, in 1, 3 or 64 chunks (blocks of 500 trials here, so 64
     chunks exist without simulating 17M years)."""
+    from cyberrx.app.assess import summarize_assessment
     from cyberrx.engine.annual import simulate_annual
     from cyberrx.engine.executors import ProcessPoolExecutor, SerialExecutor
     from cyberrx.engine.scenarios import build_parameters
     from cyberrx.reference import load_loss_model
-    from cyberrx.services.assess import summarize_assessment
 
     ref = load_loss_model()
     params = build_parameters(lakeside, ref.tables)

@@ -132,8 +132,8 @@ def assess(profile: PracticeProfile, *, trials: int | None = None, seed: int | N
     ``insured_loss`` and ``retained_loss``. ``executor`` maps the simulation's blocks (default: in this
     process; ``cyberrx.engine.executors.ProcessPoolExecutor(n)`` for several cores; the caller closes it).
     """
-    from cyberrx.services.assess import DEFAULT_SEED, DEFAULT_TRIALS
-    from cyberrx.services.assess import assess as _assess
+    from cyberrx.app.assess import DEFAULT_SEED, DEFAULT_TRIALS
+    from cyberrx.app.assess import assess as _assess
 
     return _assess(profile, DEFAULT_TRIALS if trials is None else trials, DEFAULT_SEED if seed is None else seed,
                    policy=policy, executor=executor)
@@ -143,7 +143,7 @@ def quote(profile: PracticeProfile, *, limits: Sequence[float] | None = None,
           retentions: Sequence[float] | None = None, effective: date | None = None) -> Quote:
     """Quote options for ``profile``, one per limit x retention (usd): manual and technical premium, decision,
     reasons, subjectivities and the policy terms each is issued on."""
-    from cyberrx.services.quote import quote as _quote
+    from cyberrx.app.underwrite import quote as _quote
     from cyberrx.underwriting import DEFAULT_LIMITS, DEFAULT_RETENTIONS
 
     built = _quote(profile, limits=DEFAULT_LIMITS if limits is None else limits,
@@ -153,7 +153,7 @@ def quote(profile: PracticeProfile, *, limits: Sequence[float] | None = None,
 
 def improve(profile: PracticeProfile, *, budget: float | None = None) -> Improvement:
     """Which missing or weak controls pay back first, and the best set within ``budget`` (usd per year)."""
-    from cyberrx.services.quote import improve as _improve
+    from cyberrx.app.underwrite import improve as _improve
 
     return _improve(profile, budget=budget)
 
@@ -169,14 +169,14 @@ def adjudicate(policy: PolicyTerms, claim: Claim, *, history: Sequence[Claim] = 
 def breach_obligations(incident: Incident, *, as_of: date | None = None) -> Obligations:
     """Whom the practice must notify about ``incident``, by which date (HIPAA and the state rows cyberrx can
     cite; other states are flagged "must be checked")."""
-    from cyberrx.breach.obligations import assess_obligations
+    from cyberrx.app.obligations import obligations_of
 
-    return assess_obligations(incident, today=as_of).to_result()
+    return obligations_of(incident, today=as_of).to_result()
 
 
 def run_fair(model: FairModelDocument, *, simulations: int | None = None, seed: int | None = None) -> FairResult:
     """Run an Open FAIR model: each node's summary and the risk quantiles (usd per year)."""
-    from cyberrx.services.fair import run_fair as _run
+    from cyberrx.app.fair import run_fair as _run
 
     options: dict[str, Any] = {}
     if simulations is not None:

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from cyberrx.app.assess import assess
 from cyberrx.cli.main import app
 from cyberrx.engine.analytic import expected_event_cost
 from cyberrx.engine.scenarios import build_parameters
 from cyberrx.engine.simulate import simulate
-from cyberrx.services.assess import assess
 from cyberrx.vocab import PART_INDEX, PARTS, SCENARIOS, CoveragePart, Scenario
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from cyberrx.app.assess import assess
 from cyberrx.cli.main import app
 from cyberrx.domain import load_model, parse_model
 from cyberrx.domain.policy import PolicyTerms
-from cyberrx.services.assess import assess
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "examples" / "policies" / "lakeside-primary.yaml"

@@ -12,6 +12,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from cyberrx.app.assess import run_simulation
 from cyberrx.domain import load_model
 from cyberrx.domain.policy import PolicyTerms
 from cyberrx.engine.annual import AnnualLosses, run_blocks, simulate_annual
@@ -26,7 +27,6 @@ from cyberrx.engine.rng import DEFAULT_SUBJECT, stream, subject_stream
 from cyberrx.engine.scenarios import build_parameters
 from cyberrx.engine.simulate import LOSS_BLOCK_TRIALS, block_stream, loss_blocks, simulate
 from cyberrx.engine.terms import compile_terms
-from cyberrx.services.assess import run_simulation
 from cyberrx.vocab import Control
 
 from ..conftest import ROOT

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from cyberrx.app.assess import run_simulation
 from cyberrx.engine.analytic import expected_annual_loss, expected_event_cost
 from cyberrx.engine.scenarios import build_parameters
 from cyberrx.engine.simulate import LOSS_BLOCK_TRIALS, blocks, simulate, simulate_block
-from cyberrx.services.assess import run_simulation
 from cyberrx.vocab import PART_INDEX, SCENARIOS, CoveragePart, Scenario
 
 

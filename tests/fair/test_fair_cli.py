@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cyberrx.app.fair import run_fair
 from cyberrx.cli.main import app
 from cyberrx.domain.fair_model import load_fair_model
-from cyberrx.services.fair import run_fair
 
 ROOT = Path(__file__).resolve().parents[2]
 RANSOMWARE = ROOT / "examples" / "fair" / "ransomware_small_practice.json"

@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
+from cyberrx.app.fair import FairSummary, run_fair
 from cyberrx.domain.fair_model import NODE_NAMES, FairModelDocument, load_fair_model, parse_fair_model
 from cyberrx.errors import InvalidInput
-from cyberrx.services.fair import FairSummary, run_fair
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples" / "fair").glob("*.json"))

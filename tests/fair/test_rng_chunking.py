@@ -86,8 +86,8 @@ def _examples() -> list:
 
 @pytest.mark.parametrize("path", _examples(), ids=lambda p: p.stem)
 def test_fair_run_is_identical_whatever_the_chunking(path) -> None:
+    from cyberrx.app.fair import run_fair
     from cyberrx.domain.fair_model import load_fair_model
-    from cyberrx.services.fair import run_fair
 
     doc = load_fair_model(path)
     n = 3 * 4096 + 17  # blocks of 4,096: four blocks, the last one short
@@ -106,8 +106,8 @@ def test_fair_run_is_identical_whatever_the_chunking(path) -> None:
 
 def test_fair_risk_of_a_prefix_run_is_a_prefix() -> None:
     # block b's numbers depend on (seed, b) only: a shorter run repeats the first trials of a longer one
+    from cyberrx.app.fair import run_fair
     from cyberrx.domain.fair_model import load_fair_model
-    from cyberrx.services.fair import run_fair
 
     doc = load_fair_model(_examples()[0])
     long = run_fair(doc, simulations=5 * 1024, seed=9, block_trials=1024, keep_risk=True, workers=1)

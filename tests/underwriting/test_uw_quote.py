@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cyberrx.app.assess import assess
+from cyberrx.app.underwrite import quote, write_terms
 from cyberrx.claims import adjudicate_files
 from cyberrx.domain import PracticeProfile, load_model
 from cyberrx.domain.policy import load_policy
 from cyberrx.engine.terms import apply_policy, compile_terms
 from cyberrx.reference import load_loss_model
-from cyberrx.services.assess import assess
-from cyberrx.services.quote import quote, write_terms
 from cyberrx.underwriting import (
     QUOTE,
     TechnicalBasis,

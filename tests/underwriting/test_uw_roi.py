@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from cyberrx.app.underwrite import improve
 from cyberrx.domain import PracticeProfile, load_model
 from cyberrx.engine.analytic import expected_annual_loss, expected_event_cost
 from cyberrx.engine.scenarios import build_parameters
 from cyberrx.reference import load_loss_model
-from cyberrx.services.quote import improve
 from cyberrx.underwriting import Segment, load_control_costs
 from cyberrx.underwriting.roi import candidates, with_controls
 from cyberrx.vocab import SCENARIOS, Control, Scenario

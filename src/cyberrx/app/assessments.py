@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cyberrx.adapters.store.tables import Assessment
+from cyberrx.app.assess import DEFAULT_SEED, assess, check_run_size
 from cyberrx.app.authz import Principal, not_found, require
 from cyberrx.app.common import Page, PageRequest, iso, order_of
 from cyberrx.app.jobs import new_job
@@ -20,7 +21,6 @@ from cyberrx.app.practices import check_profile, visible_practice
 from cyberrx.domain.policy import parse_policy
 from cyberrx.domain.profile import PracticeProfile
 from cyberrx.errors import InvalidInput
-from cyberrx.services.assess import DEFAULT_SEED, assess, check_run_size
 
 JOB_KIND = "assessment"
 

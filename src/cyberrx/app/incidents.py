@@ -1,9 +1,8 @@
 """Incidents at a practice with their HIPAA breach notification obligations and deadlines (:mod:`cyberrx.breach`),
 worked out when the incident is recorded and stored with it.
 
-:func:`obligations_of` is the breach pipeline both interfaces share: the document checked as an
-:class:`~cyberrx.domain.incident.Incident` (dates against ``today``) and :func:`cyberrx.breach.assess_obligations`
-on it, exactly what ``cyberrx breach obligations`` does with a file.
+:func:`cyberrx.app.obligations.obligations_of` is the breach pipeline every interface shares, exactly what
+``cyberrx breach obligations`` does with a file.
 """
 
 from __future__ import annotations
@@ -15,17 +14,11 @@ from cyberrx.adapters.store.tables import Incident
 from cyberrx.app import audit
 from cyberrx.app.authz import Principal, not_found, require
 from cyberrx.app.common import Page, PageRequest, iso, json_safe, order_of
+from cyberrx.app.obligations import obligations_of
 from cyberrx.app.ports import Ports, UnitOfWork, default_ports
 from cyberrx.app.practices import visible_practice
-from cyberrx.breach import ObligationsReport, assess_obligations
-from cyberrx.domain.incident import Incident as IncidentDoc
 from cyberrx.domain.incident import incident_from_dict
 from cyberrx.errors import InvalidInput
-
-
-def obligations_of(incident: IncidentDoc, today: date | None = None) -> ObligationsReport:
-    """Who must be notified of ``incident``, by when, as of ``today`` (default: the date now)."""
-    return assess_obligations(incident, today=today)
 
 
 def incident_dict(i: Incident) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Quotes stored for a practice (:func:`cyberrx.services.quote.quote`), and binding a policy from one option.
+"""Quotes stored for a practice (:func:`cyberrx.app.underwrite.quote`), and binding a policy from one option.
 
 A quote keeps the profile version, trials, seed, effective date and every option as computed (premium, technical
 price, decision and reasons, the policy terms it would be issued on). Each quote is an underwriting decision and
@@ -19,8 +19,8 @@ from cyberrx.app.common import Page, PageRequest, iso, json_safe, order_of
 from cyberrx.app.policies import policy_dict
 from cyberrx.app.ports import Ports, UnitOfWork, default_ports
 from cyberrx.app.practices import check_profile, visible_practice
+from cyberrx.app.underwrite import quote
 from cyberrx.errors import Conflict, InvalidInput
-from cyberrx.services.quote import quote
 
 
 def quote_dict(q: Quote, *, with_result: bool = True) -> dict[str, Any]:

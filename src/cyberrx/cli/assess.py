@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cyberrx.cli import CONTEXT_SETTINGS
-
 # the option defaults are the service's; the root imports this module only for ``assess`` and its help
-from cyberrx.services.assess import DEFAULT_SEED, DEFAULT_TRIALS
+from cyberrx.app.assess import DEFAULT_SEED, DEFAULT_TRIALS
+from cyberrx.cli import CONTEXT_SETTINGS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -64,10 +63,10 @@ def assess_cmd(
     """Estimate a year's cyber-incident cost for a practice, by coverage part, and the program it needs."""
     from rich.console import Console
 
+    from cyberrx.app.assess import assess
     from cyberrx.domain import PracticeProfile, load_model
     from cyberrx.domain.policy import load_policy
     from cyberrx.reports.assessment import render_assessment
-    from cyberrx.services.assess import assess
 
     # validate every input before simulating anything: one bad file stops the run with nothing printed
     practices = [load_model(PracticeProfile, p) for p in profiles]

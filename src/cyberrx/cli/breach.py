@@ -105,12 +105,12 @@ class LetterFormat(StrEnum):
 
 
 def _load(incident: Path, as_of: str | None) -> tuple[Incident, ObligationsReport]:
-    from cyberrx.breach import assess_obligations
+    from cyberrx.app.obligations import obligations_of
     from cyberrx.domain.incident import load_incident
 
     today = _as_of(as_of)
     loaded = load_incident(incident, today=today)
-    return loaded, assess_obligations(loaded, today=today)
+    return loaded, obligations_of(loaded, today=today)
 
 
 def _letter_text(incident: Incident, report: ObligationsReport, fmt: LetterFormat, toll_free: str | None) -> str:

@@ -15,7 +15,7 @@ import typer
 from cyberrx.cli import CONTEXT_SETTINGS
 
 if TYPE_CHECKING:
-    from cyberrx.services.fair import FairSummary
+    from cyberrx.app.fair import FairSummary
 
 app = typer.Typer(context_settings=CONTEXT_SETTINGS)
 
@@ -82,8 +82,8 @@ def fair(
 ) -> None:
     """Run an Open FAIR model (pyfair JSON) and print mean, stdev, min, max per node and Risk quantiles."""
     with _quiet_start():
+        from cyberrx.app.fair import run_fair
         from cyberrx.domain.fair_model import load_fair_model
-        from cyberrx.services.fair import run_fair
 
         document = load_fair_model(model)  # builds the model's schema, so inside too
     summary = run_fair(document, simulations=simulations, seed=seed, workers=workers).summary

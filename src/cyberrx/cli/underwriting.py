@@ -67,9 +67,9 @@ def quote_cmd(
     rules: Path | None = typer.Option(None, "--rules", help="An edited underwriting rule file (default: shipped)."),
 ) -> None:
     """Quote options for a practice: premium, technical price, decision, reasons and subjectivities."""
+    from cyberrx.app.underwrite import quote, rules_from, write_terms
     from cyberrx.domain import PracticeProfile, load_model
     from cyberrx.reports.jsonout import to_json
-    from cyberrx.services.quote import quote, rules_from, write_terms
 
     practice = load_model(PracticeProfile, profile)
     result = quote(practice, limits=_amounts(limits, "--limits"), retentions=_amounts(retentions, "--retentions"),
@@ -122,9 +122,9 @@ def improve_cmd(
     """Which security control buys the most: cost, loss and premium reductions, payback, best set for a budget."""
     from rich.table import Table
 
+    from cyberrx.app.underwrite import improve, rules_from
     from cyberrx.domain import PracticeProfile, load_model
     from cyberrx.reports.jsonout import to_json
-    from cyberrx.services.quote import improve, rules_from
 
     practice = load_model(PracticeProfile, profile)
     data = improve(practice, budget=budget, trials=trials, seed=seed, rules=rules_from(rules)).to_dict()
@@ -177,8 +177,8 @@ def estimates_cmd(
     """What standalone cyber insurance costs a practice, by specialty and size (typical controls)."""
     from rich.table import Table
 
+    from cyberrx.app.underwrite import estimates
     from cyberrx.reports.jsonout import to_json
-    from cyberrx.services.quote import estimates
 
     data = estimates(specialty=specialty)
     if json_out:

@@ -1,7 +1,7 @@
 """Underwriting and quoting: segments, eligibility rules as data, the rate manual, the technical price from the
 loss engine, quote options with their policy terms, control ROI and market estimates (issue 5).
 
-Uses ``engine``, ``domain`` and ``reference``; never ``services``, ``claims``, ``breach`` or interfaces.
+Uses ``engine``, ``domain`` and ``reference``; never ``app``, ``claims``, ``breach`` or interfaces.
 """
 
 from cyberrx.underwriting.estimates import market_estimates

@@ -13,11 +13,11 @@ from typing import Any
 
 import yaml
 
+from cyberrx.app.assess import MAX_TRIALS
 from cyberrx.domain.profile import PracticeProfile
 from cyberrx.domain.results import Improvement
 from cyberrx.errors import InvalidInput
 from cyberrx.reference import LossModelReference, load_loss_model
-from cyberrx.services.assess import MAX_TRIALS
 from cyberrx.underwriting import (
     DEFAULT_LIMITS,
     DEFAULT_RETENTIONS,
