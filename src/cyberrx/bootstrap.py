@@ -7,6 +7,7 @@ Nothing is built at import; :func:`build` is called by the API's app factory and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from cyberrx.adapters.store import Store
 from cyberrx.app import assessments
@@ -53,7 +54,10 @@ def build(settings: Settings | None = None, *, store: Store | None = None, migra
     ports = ports or Ports()
     if migrate:
         store.upgrade()
-    runner = JobRunner(store, {assessments.JOB_KIND: assessments.run_job},
+    def run_assessment(uow: Any, subject_id: str, progress: Any) -> None:
+        assessments.run_job(uow, subject_id, progress, ports=ports)
+
+    runner = JobRunner(store, {assessments.JOB_KIND: run_assessment},
                        on_fail={assessments.JOB_KIND: assessments.fail_job}, workers=settings.job_workers,
                        max_attempts=settings.job_max_attempts, stale_seconds=settings.job_stale_seconds, ports=ports)
     limits = assessments.Limits(sync_trials_max=settings.sync_trials_max, max_trials=settings.max_trials)

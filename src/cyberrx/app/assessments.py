@@ -44,10 +44,13 @@ def assessment_dict(a: Assessment, version: int | None = None, *, with_result: b
 
 
 def result_document(profile: PracticeProfile, trials: int, seed: int, policy: dict[str, Any] | None,
-                    progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """The stored result of an assessment: the one place that turns what ``assess`` returns into JSON."""
+                    progress: Callable[[int, int], None] | None = None, *,
+                    ports: Ports | None = None) -> dict[str, Any]:
+    """The stored result of an assessment: the one place that turns what ``assess`` returns into JSON. The
+    simulation maps its blocks through the ports' executor (the same figures whatever the executor)."""
     terms = parse_policy(policy) if policy is not None else None
-    return assess(profile, trials, seed, policy=terms, progress=progress).to_dict()
+    with (ports or default_ports()).executor() as executor:
+        return assess(profile, trials, seed, policy=terms, progress=progress, executor=executor).to_dict()
 
 
 def _succeeded(a: Assessment, result: dict[str, Any]) -> None:
@@ -94,14 +97,15 @@ def request(uow: UnitOfWork, limits: Limits, principal: Principal, practice_id: 
         if wake is not None:
             wake()
         return assessment_dict(a, pv.version), True
-    _succeeded(a, result_document(profile, trials, seed, policy))
+    _succeeded(a, result_document(profile, trials, seed, policy, ports=ports))
     with uow.writing(principal.scope) as tx:
         tx.assessments.add(a)
         tx.commit()
     return assessment_dict(a, pv.version), False
 
 
-def run_job(uow: UnitOfWork, assessment_id: str, progress: Callable[[float], None]) -> None:
+def run_job(uow: UnitOfWork, assessment_id: str, progress: Callable[[float], None], *,
+            ports: Ports | None = None) -> None:
     """The background job: compute the stored assessment and write its result (one transaction)."""
     with uow.writing() as tx:
         a = tx.assessments.get(assessment_id)
@@ -113,7 +117,8 @@ def run_job(uow: UnitOfWork, assessment_id: str, progress: Callable[[float], Non
         trials, seed, policy, profile_doc = a.trials, int(a.seed), a.policy, pv.profile
         tx.commit()
     profile = check_profile(profile_doc)
-    result = result_document(profile, trials, seed, policy, progress=lambda done, total: progress(done / total))
+    result = result_document(profile, trials, seed, policy, progress=lambda done, total: progress(done / total),
+                             ports=ports)
     with uow.writing() as tx:
         a = tx.assessments.get(assessment_id)
         _succeeded(a, result)

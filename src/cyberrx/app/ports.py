@@ -1,6 +1,7 @@
 """What the use cases need from outside, as small interfaces: the unit of work, a clock, an id generator, a
-password hasher and a job queue. The production implementations are here (clock, ids) or in
-:mod:`cyberrx.adapters` (the database, argon2); tests pass fakes."""
+password hasher, the executor simulations map their blocks through, and a job queue. The production
+implementations are here (clock, ids, serial executor) or in :mod:`cyberrx.adapters` (the database, argon2);
+tests pass fakes."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cyberrx.adapters.store import Scope
+
+if TYPE_CHECKING:
+    from cyberrx.engine.executors import Executor
 
 
 class Clock(Protocol):
@@ -61,6 +65,13 @@ class RandomIds:
         return secrets.token_hex(16)
 
 
+def serial_executor() -> Executor:
+    """Simulations in the calling process (the default; a deployment may map blocks over a process pool)."""
+    from cyberrx.engine.executors import SerialExecutor
+
+    return SerialExecutor()
+
+
 def _argon2() -> PasswordHasher:
     from cyberrx.adapters.passwords import Argon2Hasher
 
@@ -75,6 +86,8 @@ class Ports:
     clock: Clock = field(default_factory=SystemClock)
     ids: Ids = field(default_factory=RandomIds)
     hasher: PasswordHasher = field(default_factory=_argon2)
+    #: makes the executor one simulation maps its blocks through (entered and closed by the use case)
+    executor: Callable[[], Executor] = serial_executor
 
 
 _default: list[Ports] = []
@@ -91,4 +104,4 @@ def default_ports() -> Ports:
 Wake = Callable[[], None]
 
 __all__ = ["Clock", "Ids", "PasswordHasher", "Ports", "RandomIds", "SystemClock", "UnitOfWork", "Wake",
-           "default_ports"]
+           "default_ports", "serial_executor"]
