@@ -70,13 +70,15 @@ def exceedance_spec(assessment: Assessment, *, width: int = WIDTH, height: int =
              for level, p in zip(assessment.exceedance.levels, assessment.exceedance.probability, strict=True)
              if level > 0 and p > 0]
     recommended = assessment.recommended.aggregate_limit
-    marks = [{"loss_usd": recommended, "text": f"Recommended limit {money(recommended)}", "colour": _GREEN}]
+    marks: list[dict[str, Any]] = [{"loss_usd": recommended, "text": f"Recommended limit {money(recommended)}",
+                                    "colour": _GREEN}]
     current = assessment.gap.existing_limit
     if current > 0:
         marks.append({"loss_usd": current, "text": f"Current cover {money(current)}", "colour": _RED})
     for i, mark in enumerate(marks):
         mark["label_y_px"] = 12 + 16 * i    # the labels stack at the top of the plot
-    x_values = [row["loss_usd"] for row in curve] + [m["loss_usd"] for m in marks]
+    x_values = [level for level in assessment.exceedance.levels if level > 0] + [recommended, current]
+    x_values = [x for x in x_values if x > 0]
     # room to the right of the last rule for its label
     x_scale = alt.Scale(type="log", domain=[min(x_values), max(x_values) * 4] if x_values else alt.Undefined)
     y_scale = alt.Scale(type="log")
@@ -90,10 +92,15 @@ def exceedance_spec(assessment: Assessment, *, width: int = WIDTH, height: int =
     rules = alt.Chart(marks_data).mark_rule(strokeWidth=2, strokeDash=[6, 3]).encode(
         x=alt.X("loss_usd:Q", scale=x_scale), color=alt.Color("colour:N", scale=None),
         tooltip=[alt.Tooltip("text:N", title="Marked")])
-    labels = alt.Chart(marks_data).mark_text(align="left", dx=4, fontSize=11, fontWeight="bold").encode(
-        x=alt.X("loss_usd:Q", scale=x_scale), y=alt.Y("label_y_px:Q", scale=None, axis=None),
-        text="text:N", color=alt.Color("colour:N", scale=None))
-    chart = alt.layer(line, one_in_100, rules, labels).properties(width=width, height=height)
+    labels = []
+    for i, mark in enumerate(marks):
+        # the recommended limit's label to the right of its rule, the current cover's to the left of its own
+        align, dx = ("left", 4) if i == 0 or mark["loss_usd"] > recommended else ("right", -4)
+        labels.append(alt.Chart(alt.Data(values=[mark])).mark_text(
+            align=align, dx=dx, fontSize=11, fontWeight="bold").encode(
+            x=alt.X("loss_usd:Q", scale=x_scale), y=alt.Y("label_y_px:Q", scale=None, axis=None),
+            text="text:N", color=alt.Color("colour:N", scale=None)))
+    chart = alt.layer(line, one_in_100, rules, *labels).properties(width=width, height=height)
     return _finish(chart, "How often a year costs at least this much",
                    f"{assessment.trials:,} simulated years; the dotted line is a 1-in-100 year")
 
