@@ -43,6 +43,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                                      "first."),
     "claim": ("cyberrx.cli.claim", "Claims: adjudicate a claim on a policy."),
     "breach": ("cyberrx.cli.breach", "HIPAA breach notification: who to notify, by when, and what to do."),
+    "report": ("cyberrx.cli.report", "Documents: the practice risk report, the broker's proposal, a certificate of "
+                                     "insurance (PDF)."),
     "db": ("cyberrx.cli.service", "The service database."),
     "admin": ("cyberrx.cli.service", "Accounts, from the command line (the operator)."),
     "audit": ("cyberrx.cli.service", "The audit trail."),

@@ -8,34 +8,8 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 
+from cyberrx.reports.labels import PART_LABELS, SCENARIO_LABELS
 from cyberrx.vocab import PARTS
-
-PART_LABELS = {
-    "forensics": "Forensic investigation",
-    "legal": "Breach counsel",
-    "notification": "Patient notices and credit monitoring",
-    "public_relations": "Crisis communications",
-    "data_restoration": "Data and system restoration",
-    "business_interruption": "Lost income (own systems down)",
-    "contingent_bi": "Lost income (a vendor down)",
-    "extortion": "Ransom and negotiation",
-    "betterment": "Security upgrades after an incident",
-    "social_engineering": "Funds-transfer fraud",
-    "regulatory": "Regulators: OCR and state AG, penalties",
-    "privacy_liability": "Patient lawsuits",
-}
-
-SCENARIO_LABELS = {
-    "ransomware": "Ransomware (systems encrypted)",
-    "ransomware_exfiltration": "Ransomware with data theft",
-    "network_intrusion": "Hacking and data theft",
-    "business_email_compromise": "Email account taken over",
-    "social_engineering": "Payment fraud (fake invoice, bank change)",
-    "lost_device": "Lost or stolen laptop/phone",
-    "insider_misuse": "Staff snooping or misdirected records",
-    "vendor_breach": "A vendor's breach of your patients' data",
-    "vendor_outage": "A critical vendor's outage",
-}
 
 
 def usd(x: float) -> str:
