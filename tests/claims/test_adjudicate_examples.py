@@ -162,3 +162,23 @@ def test_tower_primary_and_excess_meet_without_gap_or_overlap():
     assert primary.lines[3].claimed == D("2310000.00") and primary.lines[3].covered == D("2202000.00")
     # together the tower pays 10,000,000 of the 11,202,000 covered after retention and sublimits
     assert primary.total_payable + excess.total_payable == D("10000000.00")
+
+
+def test_late_discovery_on_the_issue_12_renewal():
+    """CLM-101 on CRX-2027-0101 (retro 2025-01-01, 60 extended reporting days, backups warranty deny_caused).
+
+    Retro: occurred 2026-11-20 >= 2025-01-01. Discovery: discovered 2027-01-10 in the period, reported 2027-01-11
+    before 2028-03-01. Privacy suit: claims-made, made 2028-02-10 inside the extended reporting period (2028-01-01
+    to 2028-03-01) for an incident before the period ended, reported 2028-02-15: met.
+    Causation: offline_backups false in a ransomware incident denies data_restoration (35,000 -> 0).
+    Order by incurred: legal 2027-01-10, forensics 01-11, (data_restoration 01-12, denied), notification 02-01,
+    privacy 2028-02-10. Retention 10,000 on legal: 12,000 - 10,000 = 2,000; forensics 40,000; notification 18,000;
+    privacy 150,000. Total 210,000 (the old 'occurred in the period' test denied it all).
+    """
+    r = adjudicate_files(POLICIES / "lakeside-renewal.yaml", CLAIMS / "lakeside-late-discovery.yaml")
+    assert [x.payable for x in r.lines] == [D("40000.00"), D("0.00"), D("18000.00"), D("2000.00"), D("150000.00")]
+    assert r.total_payable == D("210000.00") and r.status == "partially_paid"
+    assert r.settlement_order == (3, 0, 1, 2, 4)
+    assert r.lines[1].reasons[0].startswith("causation: offline_backups")
+    assert r.lines[4].trigger.startswith("trigger: claims_made: the claim was first made 2028-02-10, inside the "
+                                         "extended reporting period")

@@ -45,6 +45,7 @@ def in_cents(events):
     ("exposed-rdp-clinic.yaml", "lakeside-primary.yaml"),          # deny condition: no offline backups
     ("valley-multispecialty-group.yaml", "valley-primary-5m.yaml"),
     ("valley-multispecialty-group.yaml", "valley-excess-5x5.yaml"),
+    ("exposed-rdp-clinic.yaml", "lakeside-renewal.yaml"),          # causation warranty, BI qualifying period
 ])
 def test_simulated_years_pay_what_adjudication_pays(profile, policy):
     practice = load_model(PracticeProfile, ROOT / "examples" / profile)

@@ -4,12 +4,23 @@ A claim and its history (earlier claims on the same policy, in the order they we
 one period: one row per presented loss line, with the line's amount in its part's column. The engine's step
 functions run on that grid in ``Decimal``; this module only screens the claims (step 1), lays out the grid and
 explains each line's figures.
+
+Screening (issue 12): the whole claim is denied by an exclusion, a date before the retroactive date or a breached
+``on_breach: deny`` warranty; a line alone by its part's trigger (:mod:`cyberrx.claims.trigger`) or by a
+breached ``on_breach: deny_caused`` warranty whose control's absence could have caused it
+(:data:`cyberrx.domain.policy.CAUSATION`). A claim whose every line is denied is denied.
+
+Order of the lines: within a claim the rows are laid out in the order the retention falls on them. When every
+line carries ``incurred`` that is the earliest first (same day: the coverage parts in ``PARTS`` order; lines alike
+in both, by their figures, so that no presentation order changes anything); with no dates, the order presented.
+Lines are reported in the order presented.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,6 +28,8 @@ from typing import Any
 import numpy as np
 
 from cyberrx.claims.explain import explain_line, money
+from cyberrx.claims.trigger import retroactive_denial, verdicts
+from cyberrx.claims.trigger import summary as trigger_summary
 from cyberrx.domain import results
 from cyberrx.domain.claim import Claim, load_claim
 from cyberrx.domain.policy import PolicyTerms, load_policy
@@ -53,11 +66,13 @@ class LineResult:
     coinsurance: Decimal
     payable: Decimal
     reasons: tuple[str, ...]
+    trigger: str = ""
+    incurred: date | None = None
 
     def _data(self) -> dict[str, Any]:
         return {"coverage": self.coverage.value, "claimed": self.claimed, "covered": self.covered,
                 "retention": self.retention, "coinsurance": self.coinsurance, "payable": self.payable,
-                "reasons": list(self.reasons)}
+                "reasons": list(self.reasons), "trigger": self.trigger, "incurred": self.incurred}
 
 
 @dataclass(frozen=True)
@@ -73,6 +88,10 @@ class Adjudication:
     aggregate_remaining: Decimal
     sublimit_remaining: dict[CoveragePart, Decimal]
     history: tuple[tuple[str, str, Decimal], ...] = field(default=())
+    triggers: tuple[str, ...] = ()
+    line_order: str = ""
+    settlement_order: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def total_claimed(self) -> Decimal:
@@ -118,11 +137,15 @@ class Adjudication:
             "aggregate_remaining": self.aggregate_remaining,
             "sublimit_remaining": {p.value: v for p, v in self.sublimit_remaining.items()},
             "history": [{"claim_id": c, "status": s, "total_payable": v} for c, s, v in self.history],
+            "triggers": list(self.triggers),
+            "line_order": self.line_order,
+            "settlement_order": list(self.settlement_order),
+            "warnings": list(self.warnings),
         }
 
 
 def denial_reasons(policy: PolicyTerms, claim: Claim) -> list[str]:
-    """Step 1: why the whole claim is denied (empty if it is not)."""
+    """Step 1: why the whole claim is denied before its lines are looked at (empty if it is not)."""
     inc = claim.incident
     controls = inc.controls_shown()
     reasons = []
@@ -131,12 +154,48 @@ def denial_reasons(policy: PolicyTerms, claim: Claim) -> list[str]:
         why = f"cause {inc.cause}" if exclusion.value == inc.cause else \
             f"cause {inc.cause} with {exclusion.value.replace('_', ' ')}"
         reasons.append(f"excluded: {why} is excluded ({exclusion.value})")
-    if not policy.period.contains(inc.occurred):
-        reasons.append(f"outside_period: occurred {inc.occurred.isoformat()}, the period runs from "
-                       f"{policy.period.start.isoformat()} to (not including) {policy.period.end.isoformat()}")
+    retro = retroactive_denial(policy, claim)
+    if retro is not None:
+        reasons.append(retro)
     for c in policy.denying_conditions(controls):
-        reasons.append(f"condition_breached: {c.control.value} was not in place at the incident (on breach: deny)")
+        reasons.append(f"condition_breached: {c.control.value} was not in place at the incident (on breach: deny, "
+                       f"which voids the whole claim)")
     return reasons
+
+
+def line_denials(policy: PolicyTerms, claim: Claim) -> list[list[str]]:
+    """Why each line (in the order presented) is denied on its own: its trigger not met, or a breached
+    causation warranty whose control's absence could have caused it (empty where it is not)."""
+    controls = claim.incident.controls_shown()
+    out = []
+    for line, v in zip(claim.losses, verdicts(policy, claim), strict=True):
+        reasons = [] if v.met else [v.reason]
+        for c in policy.causing_conditions(controls, claim.incident.cause, line.coverage):
+            parts = ", ".join(p.value for p in PARTS if c.could_have_caused(claim.incident.cause, p))
+            reasons.append(f"causation: {c.control.value} was not in place at the incident and the policy denies "
+                           f"what its absence could have caused (on breach: deny_caused): in a "
+                           f"{claim.incident.cause} incident, {parts}")
+        out.append(reasons)
+    return out
+
+
+def settlement_order(claim: Claim) -> list[int]:
+    """The indices of ``claim.losses`` in the order the retention falls on them: by ``incurred`` when every line
+    carries it (same day: ``PARTS`` order, then the line's figures), else as presented."""
+    if not claim.dated:
+        return list(range(len(claim.losses)))
+
+    def key(i: int) -> tuple[Any, ...]:
+        line = claim.losses[i]
+        return (line.incurred, PART_INDEX[line.coverage], line.claimed, line.model_dump_json())
+    return sorted(range(len(claim.losses)), key=key)
+
+
+def _line_order(claim: Claim) -> str:
+    if claim.dated:
+        return ("by date incurred: the retention falls on the earliest line first (same day: the coverage parts "
+                "in vocabulary order)")
+    return "as presented: no line carries incurred, so the retention falls on the lines in the order presented"
 
 
 def check_claims(policy: PolicyTerms, claims: Sequence[Claim]) -> None:
@@ -165,8 +224,10 @@ class _Grid:
     claim_starts: np.ndarray
 
 
-def _layout(policy: PolicyTerms, base: CompiledTerms, claims: Sequence[Claim], denied: Sequence[bool]) -> _Grid:
-    rows = [(ci, line) for ci, claim in enumerate(claims) for line in claim.losses]
+def _layout(policy: PolicyTerms, base: CompiledTerms, claims: Sequence[Claim], orders: Sequence[list[int]],
+            denied: Sequence[Sequence[bool]]) -> _Grid:
+    """Rows in settlement order (``orders``: each claim's line indices); ``denied`` per claim, per line."""
+    rows = [(ci, claim.losses[li]) for ci, claim in enumerate(claims) for li in orders[ci]]
     n = len(rows)
     amount = np.full((n, len(PARTS)), ZERO, dtype=object)
     hours, rate, extra = (np.full((n, 2), ZERO, dtype=object) for _ in range(3))
@@ -180,7 +241,7 @@ def _layout(policy: PolicyTerms, base: CompiledTerms, claims: Sequence[Claim], d
         amount[r, PART_INDEX[line.coverage]] = line.claimed
     claim_of_row = np.array([ci for ci, _ in rows], dtype=np.int64)
     part_of_row = np.array([PART_INDEX[line.coverage] for _, line in rows], dtype=np.int64)
-    row_denied = np.asarray(denied, dtype=bool)[claim_of_row]
+    row_denied = np.array([denied[ci][li] for ci in range(len(claims)) for li in orders[ci]], dtype=bool)
     covered = covered_grid(amount, hours, rate, extra, base, row_denied)
     touched = touched_lines(amount, base, row_denied)
     # coinsurance depends on each claim's own incident (which warranties were breached then)
@@ -195,16 +256,43 @@ def adjudicate_sequence(policy: PolicyTerms, claims: Sequence[Claim]) -> list[Ad
     """Adjudicate ``claims`` in order as one period: each one's limits eroded by those before it."""
     check_claims(policy, claims)
     base = compile_terms(policy, {}, exact=True)
-    denials = [denial_reasons(policy, c) for c in claims]
-    grid = _layout(policy, base, claims, [bool(d) for d in denials])
+    screens = [_screen(policy, c) for c in claims]
+    orders = [settlement_order(c) for c in claims]
+    denied = [[bool(sc.claim or sc.lines[i]) for i in range(len(c.losses))] for c, sc in zip(claims, screens,
+                                                                                          strict=True)]
+    grid = _layout(policy, base, claims, orders, denied)
     period_starts = np.zeros(len(grid.claim_of_row), dtype=bool)
     period_starts[:1] = True
     s = settle(grid.covered, grid.touched, base, grid.coinsurance, grid.claim_starts, period_starts)
-    return _results(policy, base, claims, denials, grid, s)
+    return _results(policy, base, claims, screens, orders, grid, s)
 
 
-def _results(policy: PolicyTerms, base: CompiledTerms, claims: Sequence[Claim], denials: list[list[str]],
-             grid: _Grid, s: Settlement) -> list[Adjudication]:
+@dataclass(frozen=True)
+class _Screen:
+    """A claim's screening: whole-claim denial reasons (step 1) and each line's own (in the order presented)."""
+
+    claim: list[str]
+    lines: list[list[str]]
+    triggers: list[str]
+
+    @property
+    def all_lines_denied(self) -> bool:
+        return all(self.lines)
+
+    @property
+    def denial_reasons(self) -> list[str]:
+        """The claim's denial reasons: step 1's, or, when every line is denied on its own, theirs (once each)."""
+        if self.claim or not self.all_lines_denied:
+            return self.claim
+        return list(dict.fromkeys(r for reasons in self.lines for r in reasons))
+
+
+def _screen(policy: PolicyTerms, claim: Claim) -> _Screen:
+    return _Screen(denial_reasons(policy, claim), line_denials(policy, claim), trigger_summary(policy, claim))
+
+
+def _results(policy: PolicyTerms, base: CompiledTerms, claims: Sequence[Claim], screens: list[_Screen],
+             orders: list[list[int]], grid: _Grid, s: Settlement) -> list[Adjudication]:
     rows = np.arange(len(grid.part_of_row))
     col = grid.part_of_row
     fig = {name: to_cents(getattr(s, name)[rows, col]) for name in
@@ -214,25 +302,56 @@ def _results(policy: PolicyTerms, base: CompiledTerms, claims: Sequence[Claim], 
     out: list[Adjudication] = []
     history: list[tuple[str, str, Decimal]] = []
     for ci, claim in enumerate(claims):
-        lines = []
+        sc = screens[ci]
+        tests = verdicts(policy, claim)
+        ordered = [claim.losses[li] for li in orders[ci] if not sc.lines[li] and policy.covers(
+            claim.losses[li].coverage) and claim.losses[li].claimed > 0]
+        by_line: dict[int, LineResult] = {}
         claim_rows = rows[grid.claim_of_row == ci]
-        for r, line in zip(claim_rows, claim.losses, strict=True):
+        for r, li in zip(claim_rows, orders[ci], strict=True):
+            line = claim.losses[li]
             part = line.coverage
             before = {"sublimit_used": sub_used[part], "aggregate_paid": paid_so_far}
             figures = {k: v[r] for k, v in fig.items()}
-            reasons = explain_line(policy, claim, line, figures, before, denials[ci],
-                                   grid.coinsurance[r, col[r]], to_cents(s.claim_retention[r]))
+            reasons = explain_line(policy, claim, line, figures, before, sc.claim, grid.coinsurance[r, col[r]],
+                                   to_cents(s.claim_retention[r]), ordered=ordered, line_denials=sc.lines[li])
             sub_used[part] += figures["after_sublimit"]
             paid_so_far += figures["payable"]
-            lines.append(LineResult(part, to_cents(grid.claimed[r]), figures["covered"], figures["retention"],
-                                    figures["coinsurance"], figures["payable"], tuple(reasons)))
-        status = _status(denials[ci], lines)
+            by_line[li] = LineResult(part, to_cents(grid.claimed[r]), figures["covered"], figures["retention"],
+                                     figures["coinsurance"], figures["payable"], tuple(reasons), tests[li].reason,
+                                     line.incurred)
+        lines = [by_line[li] for li in range(len(claim.losses))]
+        status = _status(sc.denial_reasons, lines)
         retention = to_cents(s.claim_retention[claim_rows[0]]) if len(claim_rows) else ZERO
         remaining = {p: to_cents(max(ZERO, policy.coverages[p].limit - sub_used[p])) for p in PARTS if policy.covers(p)}
-        out.append(Adjudication(claim.claim_id, policy.policy_number, status, tuple(denials[ci]), retention,
+        warnings = whole_claim_warnings(policy, claim, sc.denial_reasons, lines) if status == Status.DENIED else []
+        out.append(Adjudication(claim.claim_id, policy.policy_number, status, tuple(sc.denial_reasons), retention,
                                 tuple(lines), to_cents(base.aggregate_limit - paid_so_far), remaining,
-                                tuple(history)))
+                                tuple(history), tuple(sc.triggers), _line_order(claim), tuple(orders[ci]),
+                                tuple(warnings)))
         history.append((claim.claim_id, status, out[-1].total_payable))
+    return out
+
+
+def whole_claim_warnings(policy: PolicyTerms, claim: Claim, reasons: Sequence[str],
+                         lines: Sequence[LineResult]) -> list[str]:
+    """The warning a denied claim carries: nothing is paid on what was claimed, and why; where a breached
+    ``on_breach: deny`` warranty voids it, the lines its control's absence could not have caused (which the
+    causation form, ``deny_caused``, would not deny)."""
+    claimed = sum((x.claimed for x in lines), ZERO)
+    out = [f"whole_claim_denied: nothing is paid on the {money(claimed)} claimed ("
+           + "; ".join(dict.fromkeys(r.split(":", 1)[0] for r in reasons)) + ")"]
+    cause = claim.incident.cause
+    for c in policy.denying_conditions(claim.incident.controls_shown()):
+        spared = [x for x in lines if not c.could_have_caused(cause, x.coverage)]
+        if spared:
+            named = ", ".join(f"{x.coverage.value} {money(x.claimed)}" for x in spared)
+            out.append(f"whole_claim_denied: {c.control.value} is warranted with on_breach: deny, which voids every "
+                       f"part, including those its absence could not have caused in a {cause} incident ({named}); "
+                       f"under the causation form (deny_caused) those would not be denied: check the wording")
+        else:
+            out.append(f"whole_claim_denied: {c.control.value} is warranted with on_breach: deny; its absence could "
+                       f"have caused every part claimed in a {cause} incident")
     return out
 
 
@@ -265,4 +384,4 @@ def adjudicate_files(policy_path: str | Path, claim_path: str | Path,
 
 
 __all__ = ["Adjudication", "LineResult", "Status", "adjudicate", "adjudicate_files", "adjudicate_sequence",
-           "check_claims", "denial_reasons", "money"]
+           "check_claims", "denial_reasons", "line_denials", "money", "settlement_order", "whole_claim_warnings"]

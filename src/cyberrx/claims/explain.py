@@ -1,12 +1,13 @@
 """Reasons for an adjudicated line: one sentence per step that changed the amount, with the step's figures.
 
 Each reason starts with a code (``not_covered``, ``waiting_period``, ``retention``, ``coinsurance``,
-``sublimit``, ``layer``, ``aggregate``, ``denied``) so a reader or a program can pick it out.
+``sublimit``, ``layer``, ``aggregate``, ``denied``, and for a line denied on its own ``not_triggered`` or
+``causation``) so a reader or a program can pick it out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from cyberrx.domain.claim import Claim, LossLine
@@ -29,7 +30,8 @@ def _hours(x: Decimal) -> str:
 
 def explain_line(policy: PolicyTerms, claim: Claim, line: LossLine, figures: Mapping[str, Decimal],
                  before: Mapping[str, Decimal], denials: list[str], share: Decimal,
-                 claim_retention: Decimal) -> list[str]:
+                 claim_retention: Decimal, *, ordered: Sequence[LossLine] | None = None,
+                 line_denials: Sequence[str] = ()) -> list[str]:
     """Reasons for one line.
 
     Args:
@@ -39,18 +41,25 @@ def explain_line(policy: PolicyTerms, claim: Claim, line: LossLine, figures: Map
         denials: the claim's denial reasons (step 1).
         share: the coinsurance share applied to the line.
         claim_retention: the claim's retention (usd).
+        ordered: the claim's lines that count for its retention (covered, claimed above zero, not denied), in
+            the order the retention falls on them (default: those of ``claim.losses`` as presented).
+        line_denials: why this line alone is denied (its trigger, a causation warranty).
     """
     part = line.coverage
     if denials:
         return [f"denied: {d}" for d in denials]
+    if line_denials:
+        return list(line_denials)
     if not policy.covers(part):
         return [f"not_covered: the policy does not list {part.value}"]
+    lines = [x for x in claim.losses if policy.covers(x.coverage) and x.claimed > 0] if ordered is None \
+        else list(ordered)
     reasons: list[str] = []
     if line.is_bi:
         reasons.append(_waiting(policy, line, figures["covered"]))
     if figures["retention"] > 0:
-        if _first_with_retention(claim, line, policy):
-            reasons.append(_retention(policy, claim, figures["retention"], claim_retention))
+        if _first_with_retention(lines, line):
+            reasons.append(_retention(policy, claim, lines, figures["retention"], claim_retention))
         else:
             reasons.append(f"retention: {money(figures['retention'])} more of the claim's single retention "
                            f"of {money(claim_retention)}")
@@ -81,25 +90,33 @@ def _waiting(policy: PolicyTerms, line: LossLine, covered: Decimal) -> str:
     counted = min(line.downtime_hours, cap)
     capped = f" (downtime {_hours(line.downtime_hours)} h capped at the {_hours(cap)} h period of restoration)" \
         if line.downtime_hours > cap else ""
+    extra = money(line.extra_expense or Decimal(0))
+    if policy.qualifying_period(line.coverage):
+        if line.downtime_hours > wait:
+            return (f"waiting_period: qualifying period: the outage of {_hours(line.downtime_hours)} h passed the "
+                    f"{_hours(wait)} h qualifying period, so it counts from hour zero: "
+                    f"{money(line.income_loss_per_hour)}/h x {_hours(counted)} h + {extra} extra expense = "
+                    f"{money(covered)}{capped}")
+        return (f"waiting_period: qualifying period: the outage of {_hours(line.downtime_hours)} h did not pass the "
+                f"{_hours(wait)} h qualifying period, so nothing is covered (income nor extra expense)")
     return (f"waiting_period: {money(line.income_loss_per_hour)}/h x max(0, {_hours(counted)} h - {_hours(wait)} h "
-            f"waiting) + {money(line.extra_expense or Decimal(0))} extra expense = {money(covered)}{capped}")
+            f"waiting) + {extra} extra expense = {money(covered)}{capped}")
 
 
-def _first_with_retention(claim: Claim, line: LossLine, policy: PolicyTerms) -> bool:
-    for x in claim.losses:
-        if policy.covers(x.coverage) and x.claimed > 0:
-            return x is line
-    return False
+def _first_with_retention(counting: Sequence[LossLine], line: LossLine) -> bool:
+    return bool(counting) and counting[0] is line
 
 
-def _retention(policy: PolicyTerms, claim: Claim, taken: Decimal, claim_retention: Decimal) -> str:
+def _retention(policy: PolicyTerms, claim: Claim, lines: Sequence[LossLine], taken: Decimal,
+               claim_retention: Decimal) -> str:
     touched: list[CoveragePart] = []
-    for x in claim.losses:
-        if policy.covers(x.coverage) and x.claimed > 0 and x.coverage not in touched:
+    for x in lines:
+        if x.coverage not in touched:
             touched.append(x.coverage)
     listed = ", ".join(f"{p.value} {money(policy.retention_for(p))}" for p in touched)
+    order = "by date incurred, the earliest first" if claim.dated else "in the order presented"
     return (f"retention: {money(taken)} of the claim's single retention of {money(claim_retention)}, the largest "
-            f"among the covered parts claimed ({listed}), taken from the lines in the order presented")
+            f"among the covered parts claimed ({listed}), taken from the lines {order}")
 
 
 def _coinsurance(policy: PolicyTerms, claim: Claim, line: LossLine, share: Decimal,

@@ -89,6 +89,8 @@ def render(result: Adjudication, console: Console) -> None:
                   f"[bold]{result.status.replace('_', ' ')}[/]")
     for reason in result.denial_reasons:
         console.print(f"  denied — {reason}")
+    for warning in result.warnings:
+        console.print(f"  [bold]warning[/] — {warning}", highlight=False)
     if console.width >= _TABLE_WIDTH:
         console.print(_table(result))
     else:  # a narrow terminal: one block per line rather than a table cut at the edge
@@ -102,6 +104,9 @@ def render(result: Adjudication, console: Console) -> None:
     for i, x in enumerate(result.lines):
         for reason in x.reasons:
             console.print(f"  [{i}] {x.coverage.value} — {reason}", highlight=False)
+    for trigger in result.triggers:
+        console.print(f"trigger: {trigger}", highlight=False)
+    console.print(f"line order: {result.line_order}", highlight=False)
     console.print(f"retention applied: {money(result.retention_applied)}; aggregate remaining after this claim: "
                   f"{money(result.aggregate_remaining)}")
     if result.history:

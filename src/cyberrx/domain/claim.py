@@ -6,11 +6,20 @@ The shape is fixed by issue 3 (fields may be added, none renamed). Money is ``De
 other line gives ``amount``.
 
 Added fields (optional): ``incident.ended`` (the day the incident was over) and ``losses[].date`` (the day the
-loss was incurred); a loss dated before the incident occurred, or after it ended, is refused.
+loss was incurred, as recorded; it orders nothing); a loss dated before the incident occurred, or after it
+ended, is refused.
+
+Issue 12 (optional, all dates): ``incident.reported`` (the day the insured reported the incident to the insurer;
+default the discovery date, never before it); ``losses[].incurred`` (the day the loss was incurred: the
+retention falls on the earliest first; give it on every line or on none); on a third-party line
+(``regulatory``, ``privacy_liability``) ``losses[].claim_made`` (the day the claim was first made against the
+insured; default the discovery date, never before the incident occurred) and ``losses[].reported`` (the day that
+claim was reported to the insurer; default the later of ``incident.reported`` and ``claim_made``).
 """
 
 from __future__ import annotations
 
+from datetime import date as Date
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,7 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from cyberrx.domain.parsing import read_document
 from cyberrx.domain.policy import CAUSES, CONTROLS_ALLOWED, Day, Duration, Money, located, part_of
-from cyberrx.vocab import BI_PARTS, Control, CoveragePart
+from cyberrx.vocab import BI_PARTS, THIRD_PARTY_PARTS, Control, CoveragePart
 
 
 def _flag_only(v: object) -> object:
@@ -40,6 +49,7 @@ class Incident(_Strict):
     occurred: Day
     discovered: Day
     ended: Day | None = None
+    reported: Day | None = None
     controls: dict[Control, Annotated[bool, BeforeValidator(_flag_only)]] = Field(default_factory=dict)
 
     @field_validator("cause")
@@ -66,11 +76,20 @@ class Incident(_Strict):
             raise PydanticCustomError("claim_field", "discovered before it occurred", {
                 "field": "incident.discovered", "message": "the incident cannot be discovered before it occurred",
                 "expected": f"a date on or after occurred ({self.occurred.isoformat()})"})
+        if self.reported is not None and self.reported < self.discovered:
+            raise PydanticCustomError("claim_field", "reported before it was discovered", {
+                "field": "incident.reported", "message": "the incident cannot be reported before it was discovered",
+                "expected": f"a date on or after discovered ({self.discovered.isoformat()})"})
         if self.ended is not None and self.ended < self.occurred:
             raise PydanticCustomError("claim_field", "ended before it occurred", {
                 "field": "incident.ended", "message": "the incident cannot end before it occurred",
                 "expected": f"a date on or after occurred ({self.occurred.isoformat()})"})
         return self
+
+    @property
+    def reported_on(self) -> Date:
+        """The day the incident was reported to the insurer: ``reported``, else the discovery date."""
+        return self.discovered if self.reported is None else self.reported
 
     def controls_shown(self) -> dict[str, bool]:
         """The controls as a plain ``{control id: in place}`` mapping (only those the claim states)."""
@@ -89,6 +108,9 @@ class LossLine(_Strict):
     income_loss_per_hour: Money | None = None
     extra_expense: Money | None = None
     date: Day | None = None
+    incurred: Day | None = None
+    claim_made: Day | None = None
+    reported: Day | None = None
     description: str | None = None
 
     @field_validator("coverage", mode="before")
@@ -112,7 +134,30 @@ class LossLine(_Strict):
             if given:
                 raise PydanticCustomError("loss_shape", "{name} applies only to business interruption parts",
                                           {"name": given[0], "expected": "amount"})
+        if self.coverage not in THIRD_PARTY_PARTS:
+            given = [f for f in ("claim_made", "reported") if getattr(self, f) is not None]
+            if given:
+                raise PydanticCustomError("loss_shape", "{name} applies only to a claim against the insured",
+                                          {"name": given[0], "expected": f"{given[0]} only on "
+                                           f"{', '.join(sorted(p.value for p in THIRD_PARTY_PARTS))} lines"})
         return self
+
+    @property
+    def is_liability(self) -> bool:
+        return self.coverage in THIRD_PARTY_PARTS
+
+    def claim_made_on(self, incident: Incident) -> Date:
+        """The day the claim was first made against the insured: ``claim_made``, else the discovery date."""
+        return incident.discovered if self.claim_made is None else self.claim_made
+
+    def reported_on(self, incident: Incident) -> Date:
+        """The day this line was reported to the insurer: a liability line's own ``reported``, else the later of
+        the incident's report and the claim made; any other line, the incident's report."""
+        if not self.is_liability:
+            return incident.reported_on
+        if self.reported is not None:
+            return self.reported
+        return max(incident.reported_on, self.claim_made_on(incident))
 
     @property
     def is_bi(self) -> bool:
@@ -139,16 +184,41 @@ class Claim(_Strict):
     @model_validator(mode="after")
     def _losses_within_incident(self) -> Claim:
         inc = self.incident
+        window = f"from {inc.occurred.isoformat()}" + (f" to {inc.ended.isoformat()}" if inc.ended else "")
         for i, line in enumerate(self.losses):
-            if line.date is None:
-                continue
-            if line.date < inc.occurred or (inc.ended is not None and line.date > inc.ended):
-                window = f"from {inc.occurred.isoformat()}" + (f" to {inc.ended.isoformat()}" if inc.ended else "")
-                raise PydanticCustomError("claim_field", "loss dated outside its incident", {
-                    "field": f"losses[{i}].date",
-                    "message": f"loss dated {line.date.isoformat()}, outside its incident",
-                    "expected": f"a date {window}"})
+            for name in ("date", "incurred"):
+                day = getattr(line, name)
+                if day is not None and (day < inc.occurred or (inc.ended is not None and day > inc.ended)):
+                    raise PydanticCustomError("claim_field", "loss dated outside its incident", {
+                        "field": f"losses[{i}].{name}",
+                        "message": f"loss {'dated' if name == 'date' else 'incurred'} {day.isoformat()}, "
+                                   f"outside its incident",
+                        "expected": f"a date {window}"})
+            if line.claim_made is not None and line.claim_made < inc.occurred:
+                raise PydanticCustomError("claim_field", "claim made before the incident", {
+                    "field": f"losses[{i}].claim_made",
+                    "message": f"claim made {line.claim_made.isoformat()}, before the incident occurred",
+                    "expected": f"a date on or after occurred ({inc.occurred.isoformat()})"})
+            made = line.claim_made_on(inc)
+            if line.reported is not None and line.reported < made:
+                raise PydanticCustomError("claim_field", "reported before the claim was made", {
+                    "field": f"losses[{i}].reported",
+                    "message": f"reported {line.reported.isoformat()}, before the claim was made",
+                    "expected": f"a date on or after claim_made ({made.isoformat()})"})
+        dated = [line.incurred is not None for line in self.losses]
+        if any(dated) and not all(dated):
+            i = dated.index(False)
+            raise PydanticCustomError("claim_field", "incurred on some lines only", {
+                "field": f"losses[{i}].incurred",
+                "message": "incurred is given on some lines but not on this one: the retention order needs it on "
+                           "every line or on none",
+                "expected": "a date on every line, or on none (then the lines are taken in the order presented)"})
         return self
+
+    @property
+    def dated(self) -> bool:
+        """True when every line carries ``incurred`` (the retention then falls on the earliest first)."""
+        return all(line.incurred is not None for line in self.losses)
 
 
 def parse_claim(data: Any, source: str | None = None) -> Claim:

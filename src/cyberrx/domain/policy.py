@@ -21,12 +21,59 @@ exclusion              excludes the cause      when the incident's controls show
 
 The other exclusions (war, terrorism, prior known acts, ...) match no simulated scenario: they deny a real claim
 whose cause was classified as such, and change nothing in a simulation.
+
+Triggers (issue 12). Nothing that happened before the ``retroactive_date`` (default: the period start, so an
+unstated one never widens cover) is covered. Each part has a :class:`Trigger`: first-party parts default to
+``discovery`` (first discovered during the period), ``regulatory`` and ``privacy_liability`` to
+``claims_made`` (the claim first made against the insured during the period, or during the
+``extended_reporting_days`` after it for an incident that occurred before the period ended). Either way the
+incident must be reported to the insurer by the end of the period plus ``extended_reporting_days``.
+
+Business interruption has two forms of waiting period (:class:`WaitingPeriodForm`): ``time_deductible`` (the
+default; the first hours are never paid) and ``qualifying_period`` (an outage longer than the waiting period is
+paid from hour zero; a shorter one is not paid at all, income nor extra expense).
+
+Warranties. ``on_breach: deny`` voids the whole claim, as the form says; ``on_breach: deny_caused`` (the
+causation form) denies only the lines the missing control could have caused, by :data:`CAUSATION`:
+
+==============================  ==========================================  ====================================
+missing control                 in an incident caused by                    denies the parts
+==============================  ==========================================  ====================================
+``mfa_email``                   business_email_compromise,                  every part
+                                social_engineering, network_intrusion
+``mfa_remote_access``           ransomware, ransomware_exfiltration,        every part
+                                network_intrusion
+``mfa_privileged``              ransomware, ransomware_exfiltration,        every part
+                                network_intrusion
+``edr``, ``mdr_soc``            ransomware, ransomware_exfiltration,        every part
+                                network_intrusion
+``patch_critical_days``         ransomware, ransomware_exfiltration,        every part
+                                network_intrusion
+``email_filtering``,            business_email_compromise,                  every part
+``security_training``           social_engineering, ransomware,
+                                ransomware_exfiltration
+``encryption_at_rest``          lost_device                                 every part
+``offline_backups``,            ransomware, ransomware_exfiltration         data_restoration,
+``backups_tested``                                                          business_interruption, extortion
+``funds_transfer_verification`` business_email_compromise,                  social_engineering
+                                social_engineering
+``risk_analysis_current``       any cause                                   regulatory
+``incident_response_plan``      (none)                                      (none)
+==============================  ==========================================  ====================================
+
+Rationale: a control denies what its absence lets happen. Preventive controls on the way in (MFA, EDR and a
+managed SOC, patching, mail filtering and training) could have stopped the incidents that come that way, so every
+part of such an incident is theirs. Backups stop no intrusion: what they change is how much data is lost, how long
+the practice is down and whether a ransom is needed. Funds-transfer verification stops the transfer, not the
+compromise. A current risk analysis is what OCR's penalties turn on (45 CFR 164.308(a)(1)(ii)(A)), not the
+incident. An incident response plan shortens and cheapens a response but causes no loss part on its own, so its
+causation form denies nothing; write ``deny`` or a coinsurance for it instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -36,10 +83,29 @@ from pydantic_core import PydanticCustomError
 
 from cyberrx.domain.parsing import invalid_from, read_document
 from cyberrx.errors import InvalidInput
-from cyberrx.vocab import BI_PARTS, PARTS, SCENARIOS, Control, CoveragePart, Scenario
+from cyberrx.vocab import BI_PARTS, PARTS, SCENARIOS, THIRD_PARTY_PARTS, Control, CoveragePart, Scenario
 
 PARTS_ALLOWED = ", ".join(p.value for p in PARTS)
 CONTROLS_ALLOWED = ", ".join(c.value for c in Control)
+
+
+class Trigger(StrEnum):
+    """What must fall inside the period for a part to respond (see the module docstring)."""
+
+    DISCOVERY = "discovery"
+    CLAIMS_MADE = "claims_made"
+
+
+class WaitingPeriodForm(StrEnum):
+    """How a business interruption part's waiting period works (see the module docstring)."""
+
+    TIME_DEDUCTIBLE = "time_deductible"
+    QUALIFYING_PERIOD = "qualifying_period"
+
+
+def default_trigger(part: CoveragePart) -> Trigger:
+    """``claims_made`` for the third-party parts, ``discovery`` for the first-party ones."""
+    return Trigger.CLAIMS_MADE if part in THIRD_PARTY_PARTS else Trigger.DISCOVERY
 
 
 class Exclusion(StrEnum):
@@ -58,6 +124,35 @@ class Exclusion(StrEnum):
 #: exclusion -> (the scenario it removes, the control whose absence triggers it)
 EXCLUSION_RULES: dict[Exclusion, tuple[Scenario, Control]] = {
     Exclusion.UNENCRYPTED_DEVICE: (Scenario.LOST_DEVICE, Control.ENCRYPTION_AT_REST),
+}
+
+_INTRUSION = frozenset({Scenario.RANSOMWARE, Scenario.RANSOMWARE_EXFILTRATION, Scenario.NETWORK_INTRUSION})
+_PHISHING = frozenset({Scenario.BUSINESS_EMAIL_COMPROMISE, Scenario.SOCIAL_ENGINEERING, Scenario.RANSOMWARE,
+                       Scenario.RANSOMWARE_EXFILTRATION})
+_RANSOM = frozenset({Scenario.RANSOMWARE, Scenario.RANSOMWARE_EXFILTRATION})
+_EVERY_PART = frozenset(PARTS)
+
+#: the causation form of a warranty: missing control -> (the causes it could have caused, the parts it denies);
+#: rationale in the module docstring
+CAUSATION: dict[Control, tuple[frozenset[Scenario], frozenset[CoveragePart]]] = {
+    Control.MFA_EMAIL: (frozenset({Scenario.BUSINESS_EMAIL_COMPROMISE, Scenario.SOCIAL_ENGINEERING,
+                                   Scenario.NETWORK_INTRUSION}), _EVERY_PART),
+    Control.MFA_REMOTE_ACCESS: (_INTRUSION, _EVERY_PART),
+    Control.MFA_PRIVILEGED: (_INTRUSION, _EVERY_PART),
+    Control.EDR: (_INTRUSION, _EVERY_PART),
+    Control.MDR_SOC: (_INTRUSION, _EVERY_PART),
+    Control.PATCH_CRITICAL_DAYS: (_INTRUSION, _EVERY_PART),
+    Control.EMAIL_FILTERING: (_PHISHING, _EVERY_PART),
+    Control.SECURITY_TRAINING: (_PHISHING, _EVERY_PART),
+    Control.ENCRYPTION_AT_REST: (frozenset({Scenario.LOST_DEVICE}), _EVERY_PART),
+    Control.OFFLINE_BACKUPS: (_RANSOM, frozenset({CoveragePart.DATA_RESTORATION, CoveragePart.BUSINESS_INTERRUPTION,
+                                                  CoveragePart.EXTORTION})),
+    Control.BACKUPS_TESTED: (_RANSOM, frozenset({CoveragePart.DATA_RESTORATION, CoveragePart.BUSINESS_INTERRUPTION,
+                                                 CoveragePart.EXTORTION})),
+    Control.FUNDS_TRANSFER_VERIFICATION: (frozenset({Scenario.BUSINESS_EMAIL_COMPROMISE, Scenario.SOCIAL_ENGINEERING}),
+                                          frozenset({CoveragePart.SOCIAL_ENGINEERING})),
+    Control.RISK_ANALYSIS_CURRENT: (frozenset(SCENARIOS), frozenset({CoveragePart.REGULATORY})),
+    Control.INCIDENT_RESPONSE_PLAN: (frozenset(), frozenset()),
 }
 
 #: every accepted ``incident.cause``: the scenario ids, then the exclusion ids
@@ -126,7 +221,7 @@ class _Strict(BaseModel):
 
 
 class Period(_Strict):
-    """The policy period: an incident is covered if it occurred on or after ``start`` and before ``end``."""
+    """The policy period, from ``start`` to (not including) ``end``."""
 
     start: Day
     end: Day
@@ -150,13 +245,33 @@ class CoverageTerms(_Strict):
     coinsurance: Share = Decimal(0)
     waiting_period_hours: Duration | None = None
     max_period_days: Duration | None = None
+    waiting_period_form: WaitingPeriodForm | None = None
+    trigger: Trigger | None = None
+
+    @field_validator("trigger", mode="before")
+    @classmethod
+    def _known_trigger(cls, v: object) -> object:
+        if v is not None and v not in {t.value for t in Trigger}:
+            raise PydanticCustomError("trigger", "unknown trigger {value}", {
+                "value": repr(v), "expected": ", ".join(t.value for t in Trigger)})
+        return v
+
+    @field_validator("waiting_period_form", mode="before")
+    @classmethod
+    def _known_form(cls, v: object) -> object:
+        if v is not None and v not in {f.value for f in WaitingPeriodForm}:
+            raise PydanticCustomError("waiting_period_form", "unknown waiting period form {value}", {
+                "value": repr(v), "expected": ", ".join(f.value for f in WaitingPeriodForm)})
+        return v
 
 
 class OnBreach(_Strict):
-    """What a breached warranty does: ``deny`` the claim (written ``on_breach: deny``), or raise the
-    coinsurance of ``applies_to`` (all parts if left out) to ``coinsurance``."""
+    """What a breached warranty does: ``deny`` the whole claim (written ``on_breach: deny``); deny only what the
+    missing control could have caused (``causation``, written ``on_breach: deny_caused``; see
+    :data:`CAUSATION`); or raise the coinsurance of ``applies_to`` (all parts if left out) to ``coinsurance``."""
 
     deny: bool = False
+    causation: bool = False
     coinsurance: Share | None = None
     applies_to: Annotated[list[CoveragePart] | None, BeforeValidator(_parts_list)] = None
 
@@ -164,16 +279,17 @@ class OnBreach(_Strict):
     @classmethod
     def _deny_word(cls, v: Any) -> Any:
         if isinstance(v, str):
-            if v != "deny":
+            if v not in ("deny", "deny_caused"):
                 raise PydanticCustomError("on_breach", "unknown consequence {value}",
                                           {"value": repr(v), "expected": _ON_BREACH_ALLOWED})
-            return {"deny": True}
+            return {"deny": True, "causation": v == "deny_caused"}
         return v
 
     @model_validator(mode="after")
     def _one_consequence(self) -> OnBreach:
-        if self.deny == (self.coinsurance is not None) or (self.deny and self.applies_to is not None):
-            raise PydanticCustomError("on_breach", "give either deny or a coinsurance",
+        if self.deny == (self.coinsurance is not None) or (self.deny and self.applies_to is not None) \
+                or (self.causation and not self.deny):
+            raise PydanticCustomError("on_breach", "give either deny, deny_caused or a coinsurance",
                                       {"expected": _ON_BREACH_ALLOWED})
         return self
 
@@ -181,7 +297,7 @@ class OnBreach(_Strict):
         return self.applies_to is None or part in self.applies_to
 
 
-_ON_BREACH_ALLOWED = "deny, or {coinsurance: 0.5, applies_to: [parts]}"
+_ON_BREACH_ALLOWED = "deny, deny_caused, or {coinsurance: 0.5, applies_to: [parts]}"
 
 
 class Condition(_Strict):
@@ -192,7 +308,19 @@ class Condition(_Strict):
 
     @property
     def denies(self) -> bool:
-        return self.on_breach.deny
+        """Voids the whole claim when breached (``on_breach: deny``)."""
+        return self.on_breach.deny and not self.on_breach.causation
+
+    @property
+    def denies_caused(self) -> bool:
+        """Denies what the missing control could have caused (``on_breach: deny_caused``)."""
+        return self.on_breach.deny and self.on_breach.causation
+
+    def could_have_caused(self, cause: str, part: CoveragePart) -> bool:
+        """True when, by :data:`CAUSATION`, this control's absence could have caused ``part`` of an incident of
+        ``cause``."""
+        causes, parts = CAUSATION[self.control]
+        return cause in {s.value for s in causes} and part in parts
 
     def breached(self, controls: Mapping[str, bool]) -> bool:
         """Breached when ``controls`` shows the control as false (a control not shown is not a breach)."""
@@ -232,6 +360,8 @@ class PolicyTerms(_Strict):
     conditions: list[Condition] = Field(default_factory=list)
     exclusions: Annotated[list[Exclusion], BeforeValidator(_exclusion_list)] = Field(default_factory=list)
     layer: Layer | None = None
+    retroactive_date: Day | None = None
+    extended_reporting_days: Annotated[int, BeforeValidator(_no_bool), Field(ge=0)] = 0
 
     @field_validator("coverages", mode="before")
     @classmethod
@@ -244,12 +374,23 @@ class PolicyTerms(_Strict):
     @model_validator(mode="after")
     def _bi_terms_on_bi_parts(self) -> PolicyTerms:
         for part, terms in self.coverages.items():
-            for name in ("waiting_period_hours", "max_period_days"):
+            for name in ("waiting_period_hours", "max_period_days", "waiting_period_form"):
                 if part not in BI_PARTS and getattr(terms, name) is not None:
                     raise PydanticCustomError(
                         "policy_field", "{field}: only business interruption parts have this term",
                         {"field": f"coverages.{part.value}.{name}", "message": "only business interruption "
                          "parts have this term", "expected": "business_interruption, contingent_bi"})
+            if terms.trigger is Trigger.CLAIMS_MADE and part not in THIRD_PARTY_PARTS:
+                raise PydanticCustomError(
+                    "policy_field", "{field}: a first-party part has no claim made against the insured",
+                    {"field": f"coverages.{part.value}.trigger", "message": "claims_made applies only to the "
+                     "third-party parts (a first-party loss has no claim made against the insured)",
+                     "expected": "discovery"})
+        if self.retroactive_date is not None and self.retroactive_date >= self.period.end:
+            raise PydanticCustomError(
+                "policy_field", "retroactive_date: after the period", {
+                    "field": "retroactive_date", "message": "the retroactive date must be before the period ends",
+                    "expected": f"a date before {self.period.end.isoformat()}"})
         return self
 
     # ---- behaviour ------------------------------------------------------------------------------------------
@@ -260,6 +401,26 @@ class PolicyTerms(_Strict):
         """usd: the part's own retention, else the policy's."""
         own = self.coverages[part].retention if part in self.coverages else None
         return self.retention if own is None else own
+
+    @property
+    def retroactive(self) -> date:
+        """The retroactive date: as written, else the period start."""
+        return self.period.start if self.retroactive_date is None else self.retroactive_date
+
+    @property
+    def reporting_ends(self) -> date:
+        """The first day too late to report (or, claims-made, to make) a claim: period end + extended days."""
+        return self.period.end + timedelta(days=self.extended_reporting_days)
+
+    def trigger_for(self, part: CoveragePart) -> Trigger:
+        """The part's trigger: as written, else :func:`default_trigger`."""
+        terms = self.coverages.get(part)
+        return default_trigger(part) if terms is None or terms.trigger is None else terms.trigger
+
+    def qualifying_period(self, part: CoveragePart) -> bool:
+        """True when the part's waiting period is a qualifying period (paid from hour zero once passed)."""
+        terms = self.coverages.get(part)
+        return terms is not None and terms.waiting_period_form is WaitingPeriodForm.QUALIFYING_PERIOD
 
     def waiting_hours(self, part: CoveragePart) -> Decimal:
         terms = self.coverages.get(part)
@@ -285,6 +446,12 @@ class PolicyTerms(_Strict):
     def denying_conditions(self, controls: Mapping[str, bool]) -> list[Condition]:
         """Conditions with ``on_breach: deny`` that ``controls`` breach."""
         return [c for c in self.conditions if c.denies and c.breached(controls)]
+
+    def causing_conditions(self, controls: Mapping[str, bool], cause: str, part: CoveragePart) -> list[Condition]:
+        """Conditions with ``on_breach: deny_caused`` that ``controls`` breach and whose control's absence could
+        have caused ``part`` of an incident of ``cause``."""
+        return [c for c in self.conditions
+                if c.denies_caused and c.breached(controls) and c.could_have_caused(cause, part)]
 
     def coinsurance_for(self, part: CoveragePart, controls: Mapping[str, bool]) -> tuple[Decimal, Condition | None]:
         """The share the practice keeps on ``part``: the part's own coinsurance raised to that of a breached
@@ -320,5 +487,6 @@ def load_policy(path: Any) -> PolicyTerms:
     return parse_policy(read_document(path), source=str(path))
 
 
-__all__ = ["CAUSES", "EXCLUSION_RULES", "Condition", "CoverageTerms", "Exclusion", "Layer",
-           "Money", "OnBreach", "Period", "PolicyTerms", "Share", "load_policy", "located", "parse_policy", "part_of"]
+__all__ = ["CAUSATION", "CAUSES", "EXCLUSION_RULES", "Condition", "CoverageTerms", "Exclusion", "Layer",
+           "Money", "OnBreach", "Period", "PolicyTerms", "Share", "Trigger", "WaitingPeriodForm", "default_trigger",
+           "load_policy", "located", "parse_policy", "part_of"]

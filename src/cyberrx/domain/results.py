@@ -356,6 +356,10 @@ class LineResult(Result):
     coinsurance: UsdExact
     payable: UsdExact
     reasons: list[str]
+    #: the trigger the line was tested under and why it is met (``trigger: ...``) or not (``not_triggered: ...``)
+    trigger: str = ""
+    #: the day the loss was incurred, where the claim gives it (it orders the retention)
+    incurred: date | None = None
 
 
 class PriorClaim(Result):
@@ -381,6 +385,14 @@ class Adjudication(Result):
     aggregate_remaining: UsdExact
     sublimit_remaining: dict[CoveragePart, UsdExact]
     history: list[PriorClaim] = Field(default_factory=list)
+    #: one sentence per trigger applied (its parts, where it comes from, what it asks), then the retroactive date
+    triggers: list[str] = Field(default_factory=list)
+    #: the order the retention falls on the lines, and why (by date incurred, or as presented)
+    line_order: str = ""
+    #: the lines' indices (as presented) in that order
+    settlement_order: list[int] = Field(default_factory=list)
+    #: for a claim denied whole: what that costs the practice and, for a void-all warranty, what it spares
+    warnings: list[str] = Field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------------------- obligations

@@ -14,7 +14,9 @@ Steps, in the order of issue 3 (after denial and coverage, which zero whole rows
 
 1. :func:`apply_waiting_period` business interruption covered = income/h x max(0, min(downtime, max hours) -
    waiting hours) + extra expense. The waiting period is a time deductible; the dollar retention applies after
-   it too (both are terms of the policy, as issue 3 orders them).
+   it too (both are terms of the policy, as issue 3 orders them). Under the qualifying-period form (issue 12)
+   an outage longer than the waiting period counts from hour zero (income/h x min(downtime, max hours) + extra
+   expense) and a shorter one pays nothing.
 2. :func:`claim_retention`, :func:`apply_retention` one retention per claim, the largest among the covered parts
    the claim touches (a line with a claimed amount above zero), taken from the covered lines in order.
 3. :func:`apply_coinsurance` the share the practice keeps of what is left.
@@ -22,6 +24,12 @@ Steps, in the order of issue 3 (after denial and coverage, which zero whole rows
 5. :func:`apply_layer` (excess policies) the slice of the period's cumulative loss between attachment and
    attachment + limit, times participation.
 6. :func:`apply_aggregate` at most what remains of the aggregate limit in the period.
+
+Denial (issue 12) is per row, or per row and part: a warranty in its causation form (``deny_caused``) denies
+only the parts its missing control could have caused in an incident of that cause
+(``CompiledTerms.caused_denial``). The trigger (discovery, claims-made, retroactive date) is a test of a real
+claim's dates made by ``cyberrx.claims``; a simulated event is an incident of the simulated year, so it is
+discovered and claimed inside the period and no trigger denies it.
 
 Erosion through a period is a cumulative sum in presentation order: a line pays ``min(C, L) - min(C', L)`` where
 ``C`` is the cumulative amount through the line and ``C'`` the amount before it; no loop over trials or events.
@@ -119,17 +127,27 @@ def _eroded(x: np.ndarray, cap: Any, starts: np.ndarray,
 
 # ---- the steps ---------------------------------------------------------------------------------------------
 def apply_waiting_period(downtime_hours: np.ndarray, income_per_hour: np.ndarray, extra_expense: np.ndarray,
-                         waiting_hours: Any, max_hours: Any) -> np.ndarray:
+                         waiting_hours: Any, max_hours: Any, qualifying: Any = False) -> np.ndarray:
     """Covered business-interruption loss, usd: ``income/h x max(0, min(downtime, max) - waiting) + extra``.
 
-    All arguments broadcast together (hours, usd/hour, usd, hours, hours). Downtime is capped at the period of
-    restoration (``max_period_days x 24``) before the waiting period is taken off.
+    All arguments broadcast together (hours, usd/hour, usd, hours, hours, bool). Downtime is capped at the
+    period of restoration (``max_period_days x 24``) before the waiting period is taken off. ``qualifying``
+    (the qualifying-period form): where true, an outage longer than ``waiting_hours`` counts from hour zero,
+    ``income/h x min(downtime, max) + extra``, and one no longer pays 0.
 
     >>> float(apply_waiting_period(np.array(96.), np.array(1200.), np.array(5000.), 8., 120 * 24.))
     110600.0
+    >>> apply_waiting_period(np.array([96., 8.]), np.array(1200.), np.array(5000.), 8., 120 * 24., True).tolist()
+    [120200.0, 0.0]
     """
-    hours = np.maximum(np.minimum(downtime_hours, max_hours) - waiting_hours, 0)
-    return to_cents(income_per_hour * hours + extra_expense)
+    counted = np.minimum(downtime_hours, max_hours)
+    deducted = to_cents(income_per_hour * np.maximum(counted - waiting_hours, 0) + extra_expense)
+    if not np.any(qualifying):
+        return deducted
+    passed = downtime_hours > waiting_hours
+    from_zero = to_cents(income_per_hour * counted + extra_expense)
+    zero: Any = Decimal(0) if is_exact(np.asarray(from_zero)) else 0.0
+    return np.where(qualifying, np.where(passed, from_zero, zero), deducted)
 
 
 def claim_retention(part_retention: np.ndarray, touched: np.ndarray, claim_starts: np.ndarray) -> np.ndarray:
@@ -144,16 +162,31 @@ def claim_retention(part_retention: np.ndarray, touched: np.ndarray, claim_start
 
 
 
+def _by_line(denied: np.ndarray) -> np.ndarray:
+    """``denied`` ``(rows,)`` or ``(rows, n_parts)`` as an array that broadcasts over ``(rows, n_parts)``."""
+    return denied[:, None] if denied.ndim == 1 else denied
+
+
 def touched_lines(amount: np.ndarray, terms: CompiledTerms, denied: np.ndarray) -> np.ndarray:
     """The lines that count for their claim's retention, bool ``(rows, n_parts)``: claimed above zero
-    (``amount`` usd ``(rows, n_parts)``), on a covered part, in a row not ``denied`` (``(rows,)`` bool)."""
-    return (amount > 0) & terms.covered[None, :] & ~denied[:, None]
+    (``amount`` usd ``(rows, n_parts)``), on a covered part, not ``denied`` (``(rows,)`` bool, a whole row, or
+    ``(rows, n_parts)`` line by line)."""
+    return (amount > 0) & terms.covered[None, :] & ~_by_line(denied)
 
 
 def denied_events(scenario: np.ndarray, terms: CompiledTerms) -> np.ndarray:
     """Simulated events the policy denies, ``(n_events,)`` bool: a breached deny condition denies every one, an
     excluded cause those of its scenario (``scenario`` ``(n_events,)`` indices into ``SCENARIOS``)."""
     return np.full(scenario.shape[0], terms.denied) | terms.excluded_scenario[scenario]
+
+
+def denied_lines(scenario: np.ndarray, terms: CompiledTerms) -> np.ndarray:
+    """:func:`denied_events`, with the parts a breached causation warranty denies: ``(n_events, n_parts)`` bool
+    where the terms have such a warranty, else the ``(n_events,)`` rows alone."""
+    rows = denied_events(scenario, terms)
+    if terms.caused_denial is None or not terms.caused_denial.any():
+        return rows
+    return rows[:, None] | terms.caused_denial[scenario]
 
 def apply_retention(covered: np.ndarray, retention: np.ndarray, line_claim_starts: np.ndarray, *,
                     cumulative: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
@@ -235,7 +268,10 @@ class CompiledTerms:
     ``max_hours`` hours (inf: no period of restoration). ``aggregate_limit`` usd; ``layer`` or None.
     ``denied``: a deny condition is breached, every event is denied. ``excluded_scenario`` ``(n_scenarios,)``
     bool. Numbers are float64, or Decimal in object arrays when compiled ``exact``. ``notes``: one line per
-    resolution (which condition was breached, which scenario excluded), for reports.
+    resolution (which condition was breached, which scenario excluded), for reports. ``qualifying``
+    ``(n_parts,)`` bool: the part's waiting period is a qualifying period (None: none is). ``caused_denial``
+    ``(n_scenarios, n_parts)`` bool: the parts a breached causation warranty denies in each scenario's events
+    (None: no such warranty is breached).
     """
 
     covered: np.ndarray
@@ -249,6 +285,8 @@ class CompiledTerms:
     denied: bool
     excluded_scenario: np.ndarray
     notes: tuple[str, ...] = ()
+    qualifying: np.ndarray | None = None
+    caused_denial: np.ndarray | None = None
 
 
 def compile_terms(policy: PolicyTerms, controls: Mapping[str, bool],
@@ -294,8 +332,14 @@ def compile_terms(policy: PolicyTerms, controls: Mapping[str, bool],
     layer = None
     if policy.layer is not None:
         layer = LayerTerms(num(policy.layer.attachment), num(policy.layer.limit), num(policy.layer.participation))
+    qualifying = np.array([policy.qualifying_period(p) for p in PARTS])
+    caused = np.array([[bool(policy.causing_conditions(controls, cause, p)) for p in PARTS] for cause in causes])
+    if caused.any():
+        notes += [f"{c.control.value} is not in place: the parts it could have caused are denied"
+                  for c in policy.conditions if c.denies_caused and c.breached(controls)]
     return CompiledTerms(covered, limit, retention, np.array(shares, dtype=dtype), waiting, max_hours,
-                         num(policy.aggregate_limit), layer, bool(denying), np.array(excluded), tuple(notes))
+                         num(policy.aggregate_limit), layer, bool(denying), np.array(excluded), tuple(notes),
+                         qualifying if qualifying.any() else None, caused if caused.any() else None)
 
 
 # ---- the whole pipeline ------------------------------------------------------------------------------------
@@ -382,13 +426,16 @@ class PolicyResult:
 def covered_grid(amount: np.ndarray, downtime_hours: np.ndarray, income_per_hour: np.ndarray,
                  extra_expense: np.ndarray, terms: CompiledTerms, denied: np.ndarray) -> np.ndarray:
     """Covered usd per row and part ``(rows, n_parts)``: ground-up ``amount`` on covered parts, BI parts through
-    :func:`apply_waiting_period` (hours, usd/h, usd in ``(rows, 2)`` per ``BI_COLUMNS``), denied rows zero."""
+    :func:`apply_waiting_period` (hours, usd/h, usd in ``(rows, 2)`` per ``BI_COLUMNS``), denied rows (``denied``
+    ``(rows,)``) or lines (``(rows, n_parts)``) zero."""
     covered = amount.copy()
     for part, column in BI_COLUMNS.items():
         p = PART_INDEX[part]
+        qualifying = terms.qualifying is not None and bool(terms.qualifying[p])
         covered[:, p] = apply_waiting_period(downtime_hours[:, column], income_per_hour[:, column],
-                                             extra_expense[:, column], terms.waiting_hours[p], terms.max_hours[p])
-    keep = terms.covered[None, :] & ~denied[:, None]
+                                             extra_expense[:, column], terms.waiting_hours[p], terms.max_hours[p],
+                                             qualifying)
+    keep = terms.covered[None, :] & ~_by_line(denied)
     zero: Any = Decimal(0) if is_exact(covered) else 0.0
     return np.where(keep, covered, zero)
 
@@ -402,9 +449,10 @@ def apply_policy(events: EventTable, terms: CompiledTerms) -> PolicyResult:
     """
     n, n_trials = events.n_events, events.n_trials
     denied = denied_events(events.scenario, terms)
+    by_line = denied_lines(events.scenario, terms)
     covered = covered_grid(events.amount, events.downtime_hours, events.income_per_hour, events.extra_expense,
-                           terms, denied)
-    touched = touched_lines(events.amount, terms, denied)
+                           terms, by_line)
+    touched = touched_lines(events.amount, terms, by_line)
     period_starts = np.ones(n, dtype=bool)
     period_starts[1:] = events.trial[1:] != events.trial[:-1]
     s = settle(covered, touched, terms, terms.coinsurance, np.ones(n, dtype=bool), period_starts)
@@ -448,10 +496,14 @@ class CoveredLines:
 
 
 def coverage_key(terms: CompiledTerms) -> bytes:
-    """The terms :func:`covered_lines` depends on (coverage, waiting periods, periods of restoration, excluded
-    scenarios, denial), as bytes: terms with equal keys have the same covered lines."""
-    return b"|".join(np.ascontiguousarray(a).tobytes() for a in (
+    """The terms :func:`covered_lines` depends on (coverage, waiting periods and their form, periods of
+    restoration, excluded scenarios, denial, causation denials), as bytes: equal keys, the same covered lines."""
+    key = b"|".join(np.ascontiguousarray(a).tobytes() for a in (
         terms.covered, terms.waiting_hours, terms.max_hours, terms.excluded_scenario, np.array([terms.denied])))
+    for tag, a in ((b"|qualifying:", terms.qualifying), (b"|caused:", terms.caused_denial)):
+        if a is not None:
+            key += tag + np.ascontiguousarray(a).tobytes()
+    return key
 
 
 def covered_lines(events: EventTable, terms: CompiledTerms,
@@ -461,7 +513,7 @@ def covered_lines(events: EventTable, terms: CompiledTerms,
     ``years``: ``np.unique(events.trial, return_inverse=True)`` when already known.
     """
     occupied, year_row = np.unique(events.trial, return_inverse=True) if years is None else years
-    denied = denied_events(events.scenario, terms)
+    denied = denied_lines(events.scenario, terms)
     cov = covered_grid(events.amount, events.downtime_hours, events.income_per_hour, events.extra_expense, terms,
                        denied)
     touched = touched_lines(events.amount, terms, denied)
@@ -534,5 +586,5 @@ def insured_year_totals(events: EventTable, terms: CompiledTerms,
 __all__ = ["CENT", "CompiledTerms", "CoveredLines", "LayerTerms", "N_PARTS", "PolicyResult", "Settlement",
            "apply_aggregate", "apply_coinsurance", "apply_layer", "apply_policy", "apply_retention", "apply_sublimit",
            "apply_waiting_period", "claim_retention", "compile_terms", "coverage_key", "covered_grid",
-           "covered_lines", "cumulative_within", "denied_events", "insured_year_totals", "is_exact", "settle",
-           "to_cents", "touched_lines"]
+           "covered_lines", "cumulative_within", "denied_events", "denied_lines", "insured_year_totals", "is_exact",
+           "settle", "to_cents", "touched_lines"]
