@@ -175,6 +175,16 @@ def test_cookie_is_secure_over_https(web_world: WebWorld, web_app: Any) -> None:
         assert "; secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
 
 
+def test_cookie_secure_setting_marks_it_secure_behind_a_tls_proxy(web_world: WebWorld) -> None:
+    from dataclasses import replace
+
+    from cyberrx.web.app import build_pages
+
+    service = replace(web_world.service, settings=web_world.service.settings.model_copy(update={"cookie_secure": True}))
+    with TestClient(build_pages(service), headers=BROWSER) as c:      # plain http, as a proxy forwards it
+        assert "; secure" in _set_cookie(c.get("/sign-in"))
+
+
 def test_a_changed_cookie_is_ignored(web_world: WebWorld, browser_client: TestClient) -> None:
     sign_in(browser_client, web_world.email("underwriter"))
     value = browser_client.cookies[COOKIE]

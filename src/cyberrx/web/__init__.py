@@ -47,6 +47,9 @@ Adding a page
 5. Charts: put the Vega-Lite spec in ``<script type="application/json" id="...">`` and an element with
    ``data-vega-spec="that id"``; ``/static/js/charts.js`` (with the vendored vega scripts, block ``scripts``)
    embeds it. The element's own content (a table or an image) is what shows without JavaScript.
-6. Tests: tests/web (TestClient; ``tests/web/browser`` drives chromium over a live server with the demo world and
-   runs axe-core on every page it reaches: add the new page's URL to its list).
+6. Tests: tests/web. TestClient tests (``tests/web/conftest.py``: the demo world in SQLite, ``sign_in``,
+   ``browser_client``); ``test_web_security.py`` checks every POST route of ROUTERS for the CSRF refusal by
+   itself. ``test_web_browser.py`` drives chromium over a live server with the demo world, following each
+   user's navigation and the first detail link of each kind, with axe-core on every page it reaches: link a
+   new page from a page it already visits (or add it there).
 """
