@@ -217,3 +217,30 @@ def test_each_demo_user_signs_in_and_every_page_is_accessible(browser: Any, live
     assert len(visited) >= (4 if crawl else 1), visited
     assert errors == [], errors
     assert offsite.attempted == [], offsite.attempted
+
+
+def test_active_search_updates_the_rows_with_htmx_and_keeps_no_history_copy(browser: Any, live_server: str) -> None:
+    offsite = Offsite()
+    context = _context(browser, offsite)
+    page = context.new_page()
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("E-mail").fill("underwriter@pelican-mutual.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/practices$"))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.headers.get("hx-request", "")))
+    page.get_by_label("Search by name").fill("valley")
+    page.wait_for_function("document.querySelector('#practice-rows caption').textContent.includes('valley')")
+    rows = page.locator("#practice-rows tbody tr")
+    assert rows.count() == 1 and "Valley Multispecialty Group" in rows.inner_text()
+    assert "true" in requests                                   # a partial update, not a page load
+    assert page.url.endswith("/practices?q=valley")
+    page.get_by_label("Search by name").fill("lake")           # a second push: htmx would now keep the first
+    page.wait_for_function("document.querySelector('#practice-rows caption').textContent.includes('lake')")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/sign-in$"))
+    # no signed-in page is kept in htmx's history cache (sessionStorage) once signed out
+    assert page.evaluate("sessionStorage.getItem('htmx-history-cache')") is None
+    context.close()
+    assert offsite.attempted == []
