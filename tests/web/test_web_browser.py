@@ -244,3 +244,33 @@ def test_active_search_updates_the_rows_with_htmx_and_keeps_no_history_copy(brow
     assert page.evaluate("sessionStorage.getItem('htmx-history-cache')") is None
     context.close()
     assert offsite.attempted == []
+
+
+def test_the_vendored_vega_renders_a_chart_under_the_pages_csp(browser: Any, live_server: str) -> None:
+    """What a chart page will do (static/js/charts.js over the vendored Vega scripts), on a page served with the
+    pages' Content-Security-Policy."""
+    offsite = Offsite()
+    context = _context(browser, offsite)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(live_server + "/sign-in")
+    page.evaluate("""() => {
+        const spec = document.createElement('script');
+        spec.type = 'application/json'; spec.id = 'spec-1';
+        spec.textContent = JSON.stringify({"$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+            "data": {"values": [{"part": "forensics", "usd": 45000}, {"part": "extortion", "usd": 300000}]},
+            "mark": "bar", "encoding": {"x": {"field": "part", "type": "nominal"},
+                                        "y": {"field": "usd", "type": "quantitative"}}});
+        const holder = document.createElement('figure');
+        holder.setAttribute('data-vega-spec', 'spec-1');
+        document.querySelector('main').append(spec, holder);
+    }""")
+    for script in ("vendor/vega/vega.min.js", "vendor/vega-lite/vega-lite.min.js",
+                   "vendor/vega-embed/vega-embed.min.js", "js/charts.js"):
+        page.add_script_tag(url=f"/static/{script}")
+    page.wait_for_selector("figure.chart-ready svg .mark-rect path", timeout=15_000)
+    assert page.locator("figure.chart-ready svg .mark-rect path").count() == 2
+    context.close()
+    assert errors == [] and offsite.attempted == []
