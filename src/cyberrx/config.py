@@ -10,13 +10,15 @@ With no ``database_url`` the service uses SQLite in a file under the user's data
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 SETTINGS_FILE_ENV = "CYBERRX_SETTINGS_FILE"
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def default_database_url() -> str:
@@ -26,6 +28,31 @@ def default_database_url() -> str:
     folder = Path(platformdirs.user_data_dir("cyberrx", appauthor=False))
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'cyberrx.db'}"
+
+
+def default_secret_key() -> str:
+    """A random key made on first use and kept (mode 0600) in the user's data directory, beside the embedded
+    database, so sessions survive a restart and every server process on the machine signs alike (servers on
+    several machines: set ``CYBERRX_SECRET_KEY``)."""
+    import platformdirs
+
+    folder = Path(platformdirs.user_data_dir("cyberrx", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
+    if not path.exists():
+        # written whole under another name, then linked into place: a process starting at the same moment
+        # reads either no file or the whole key, and the first link wins
+        tmp = folder / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text(encoding="utf-8").strip()
 
 
 class Settings(BaseSettings):
@@ -48,6 +75,11 @@ class Settings(BaseSettings):
                                      description="a running job without a heartbeat for this long is recovered")
     job_workers: int = Field(default=1, ge=0, description="background job threads (0: jobs are not run)")
     page_max: int = Field(default=200, ge=1, description="largest page of a list endpoint")
+    secret_key: SecretStr | None = Field(
+        default=None, description="signs the web pages' session cookies (CYBERRX_SECRET_KEY, 32+ characters); "
+                                  "None: a random key kept in the file `secret_key` beside the embedded database")
+    cookie_secure: bool | None = Field(
+        default=None, description="mark the session cookie Secure; None: when the request came over https")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
@@ -64,10 +96,20 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
 
+    def resolved_secret_key(self) -> str:
+        """The key that signs session cookies: the setting, else a random key made once and kept in a file."""
+        if self.secret_key is not None:
+            key = self.secret_key.get_secret_value()
+            if len(key) < MIN_SECRET_KEY_LENGTH:
+                raise ValueError(f"CYBERRX_SECRET_KEY must have at least {MIN_SECRET_KEY_LENGTH} characters")
+            return key
+        return default_secret_key()
+
 
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings now (environment and settings file), with ``overrides`` on top."""
     return Settings(**overrides)
 
 
-__all__ = ["SETTINGS_FILE_ENV", "Settings", "default_database_url", "load_settings"]
+__all__ = ["MIN_SECRET_KEY_LENGTH", "SETTINGS_FILE_ENV", "Settings", "default_database_url", "default_secret_key",
+           "load_settings"]

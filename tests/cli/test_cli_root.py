@@ -22,7 +22,7 @@ runner = CliRunner()
 
 #: every command line that has a help page: the root's commands and the nouns' sub-commands
 SUB_COMMANDS = [("claim", "adjudicate"), ("breach", "obligations"), ("breach", "playbook"), ("breach", "letter"),
-                ("db", "upgrade"), ("admin", "create-user"), ("audit", "verify")]
+                ("db", "upgrade"), ("admin", "create-user"), ("audit", "verify"), ("demo", "seed")]
 
 #: what ``cyberrx --version`` must not load
 HEAVY = ("numpy", "scipy", "pydantic", "sqlalchemy", "fastapi", "rich", "yaml", "matplotlib", "click")

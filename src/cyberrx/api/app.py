@@ -1,7 +1,9 @@
 """The app factory: ``create_app(service)``; nothing is built at import.
 
 ``uvicorn --factory cyberrx.api.app:app_from_settings`` (what ``cyberrx serve`` runs) builds the service from the
-settings, migrates the database and starts the job workers.
+settings, migrates the database and starts the job workers. The same app serves the web pages
+(:mod:`cyberrx.web`: ``/``, ``/sign-in``, ``/practices``, ...), their static files and Swagger UI at ``/docs``
+from vendored files (no CDN).
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from cyberrx import __version__
 from cyberrx.api import errors
 from cyberrx.api.routers import accounts, claims, practices, quotes
 from cyberrx.bootstrap import Service, build
+from cyberrx.web.app import mount
 
 
 def create_app(service: Service, *, manage: bool = True) -> FastAPI:
-    """The API over ``service``. ``manage``: start the job workers with the app and close the service after."""
+    """The API and the web pages over ``service``. ``manage``: start the job workers with the app and close the
+    service after."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -32,6 +36,7 @@ def create_app(service: Service, *, manage: bool = True) -> FastAPI:
                 service.close()
 
     app = FastAPI(title="cyberrx", version=__version__, lifespan=lifespan, responses=errors.ERROR_RESPONSES,
+                  docs_url=None, redoc_url=None,
                   description="Cyber risk and cyber insurance for US medical practices: practices, assessments, "
                               "policies, claims, incidents. Errors: `{\"error\": {code, message, field}}`.")
     app.state.service = service
@@ -45,6 +50,7 @@ def create_app(service: Service, *, manage: bool = True) -> FastAPI:
     app.include_router(practices.router)
     app.include_router(quotes.router)
     app.include_router(claims.router)
+    mount(app, service)
     return app
 
 

@@ -48,6 +48,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("cyberrx.cli.service", "The service database."),
     "admin": ("cyberrx.cli.service", "Accounts, from the command line (the operator)."),
     "audit": ("cyberrx.cli.service", "The audit trail."),
+    "demo": ("cyberrx.cli.demo", "The demo world, to try the web application with every role."),
 }
 
 

@@ -1,0 +1,10 @@
+"""The page routers, one module per noun; :func:`cyberrx.web.app.mount` includes every router listed in
+:data:`ROUTERS` (add a new module there)."""
+
+from __future__ import annotations
+
+from cyberrx.web.routes import auth, claims, policies, practices, quotes
+
+ROUTERS = [auth.router, practices.router, quotes.router, policies.router, claims.router]
+
+__all__ = ["ROUTERS"]
