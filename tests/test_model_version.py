@@ -20,6 +20,7 @@ EXAMPLES = ROOT / "examples"
 #: model version -> checksum of :func:`seeded_figures`
 PINNED = {
     "2026.12.1": "4705985b76e13b79c5e5252f0145c2899676ef1dead3af609b368e8d09d993e1",
+    "2026.12.2": "ca712c9c2221299c013d703a63396a4715a101a746ff6b35c6db855248a9abeb",
 }
 
 

@@ -164,7 +164,9 @@ def test_program_and_gap_for_the_examples(solo, lakeside, valley):
     assert 250_000 <= lk["recommended"]["aggregate_limit"] <= 2_000_000
     assert v["recommended"]["aggregate_limit"] >= 5_000_000
     # a $10K endorsement leaves most of a 1-in-100 year uncovered; the recommended limit covers that year
-    assert lk["gap"]["existing_limit"] == 10_000 and lk["gap"]["uncovered_p99"] > 0.9
+    # (2026.12.2: the recalibrated 1-in-100 year is ~$75K, not ~$118K, so $10K now leaves ~87% of it uncovered,
+    # not over 90%: still most of it)
+    assert lk["gap"]["existing_limit"] == 10_000 and lk["gap"]["uncovered_p99"] > 0.8
     for r in (s, lk, v):     # the limit covers the average of the worst 1% of years (up to the largest option)
         assert r["recommended"]["aggregate_limit"] >= min(r["annual_loss"]["tvar99"], 10_000_000)
     assert s["recommended"]["retention"] < lk["recommended"]["retention"] < v["recommended"]["retention"]

@@ -51,6 +51,8 @@ CHANGES = {
     "business_associates": lambda p: p.model_copy(update={"business_associates": [
         *p.business_associates, BusinessAssociate(name="x", holds_phi=True, critical=True),
         BusinessAssociate(name="y", holds_phi=True, critical=True)]}),
+    # (2026.12.2) e-mail compromise is sized from the mailbox when the profile gives it
+    "mailbox_records": lambda p: p.model_copy(update={"mailbox_records": 777}),
 }
 for control in Control:
     def _flip(p, control=control):

@@ -46,7 +46,8 @@ def test_mfa_is_first_and_pays_back_within_a_year_and_the_figures_say_why(no_mfa
 
     MFA on remote access (controls.mfa_remote_access): ransomware, data-theft extortion and intrusion x 0.714
     (= 1/1.4, Marsh McLennan 2023: comprehensive MFA makes an incident 1.4 times less likely, S). It pays back
-    within a year and cuts the 1-in-100 year by more than either MFA on email or training does. Patching within
+    within two years (within one before model 2026.12.2) and cuts the 1-in-100 year by more than 25 times its
+    cost. Patching within
     7 days instead of 30 acts on the same three scenarios more strongly (x 0.85 -> x 0.5, Marsh 2023 relative
     likelihood 2.0, S), so it ranks above MFA on remote access.
     """
@@ -77,16 +78,21 @@ def test_mfa_is_first_and_pays_back_within_a_year_and_the_figures_say_why(no_mfa
     remote = recs["mfa_remote_access"]
     assert remote["annual_cost"] == 648
     assert remote["loss_reduction_mean"] == pytest.approx((1 - remote_freq) * it_loss, abs=0.01)   # to the cent
-    assert remote["payback_months"] < 12 and remote["net_benefit"] > 0
+    # (2026.12.2: the ransomware family is half as frequent, recalibrated to the OCR portal's large-breach rate, so
+    # on expected ground-up loss alone MFA on remote access now pays back in about 17 months, not within a year;
+    # its tail effect below is unchanged in kind)
+    assert remote["payback_months"] < 24
     assert remote["insurer_baseline"] is True
     assert remote["hicp_practice"] == {"practice": 3, "name": "Identity and Access Management",
                                        "sub_practice": "3.M.D MFA for remote access"}
     assert remote["premium_reduction"] > 0
-    # large: MFA on remote access cuts the 1-in-100 year by more than 30 times its yearly cost, more than MFA
-    # on email or training do
-    assert remote["loss_reduction_p99"] > 30 * remote["annual_cost"]
-    assert remote["loss_reduction_p99"] > max(email["loss_reduction_p99"], recs["security_training"][
-        "loss_reduction_p99"])
+    # large: MFA on remote access cuts the 1-in-100 year by more than 25 times its yearly cost (about 29x since
+    # model 2026.12.2, over 30x before: the ransomware family it acts on is half as frequent). Before 2026.12.2 it
+    # cut the tail more than MFA on email or training did; now e-mail compromise is sized from the mailbox
+    # (OCR's e-mail/server median ratio 0.41) and is this practice's largest tail driver, so MFA on email cuts
+    # the 1-in-100 year most (about $41K against $19K)
+    assert remote["loss_reduction_p99"] > 25 * remote["annual_cost"]
+    assert email["loss_reduction_p99"] > remote["loss_reduction_p99"]
     patch = recs["patch_critical_days"]
     assert patch["loss_reduction_mean"] == pytest.approx((1 - 0.5 / 0.85) * it_loss, abs=0.01)
     assert patch["annual_cost"] == 900

@@ -46,6 +46,9 @@ class BusinessAssociate(_Strict):
     holds_phi: bool = True
     baa: bool = True
     critical: bool = False
+    #: patients of this practice whose PHI the vendor holds; unknown: estimated from its ``service``
+    #: (loss_model.yaml vendor_services)
+    records_held: Count | None = None
 
 
 class Controls(_Strict):
@@ -107,6 +110,9 @@ class PracticeProfile(_Strict):
     business_associates: list[BusinessAssociate] = Field(default_factory=list)
     controls: Controls = Controls()
     existing_coverage: ExistingCoverage | None = None
+    #: patients whose PHI sits in one staff mailbox (referrals, results, scanned attachments kept for the mail
+    #: retention period); unknown: estimated from records per employee (loss_model.yaml severity)
+    mailbox_records: Count | None = None
     cdph_licensed_facility: bool = False  # a clinic/health facility/home health agency/hospice licensed by CDPH
 
     @field_validator("states")

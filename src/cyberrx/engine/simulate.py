@@ -101,8 +101,13 @@ class _Group:
             self.columns[P[C.SOCIAL_ENGINEERING]] = self.g["funds_transfer"] * factor
 
     def records_(self, rng: np.random.Generator) -> None:
+        # two components: the scenario's usual event and, with ``records_large_probability``, a large disclosure
+        # (mass misdirection, tracking technology, snooping at scale); all three draws are always made
         g = self.g
-        exposed = np.minimum(g["records_cap"], self._lognormal(rng, "records_median", "records_sigma"))
+        usual = self._lognormal(rng, "records_median", "records_sigma")
+        large = rng.random(self.n) < g["records_large_probability"]
+        large_records = self._lognormal(rng, "records_large_median", "records_large_sigma")
+        exposed = np.minimum(g["records_cap"], np.where(large, large_records, usual))
         self.records = exposed * g["notify"]
         if g["notify"] and g["notification_unit"]:
             self.columns[P[C.NOTIFICATION]] = self.records * g["notification_unit"]
@@ -133,8 +138,12 @@ class _Group:
         penalty = np.minimum(g["penalty_cap"], self._lognormal(rng, "penalty_median", "penalty_sigma"))
         p_inv = np.where(notified >= self.params.large_breach_threshold, 1.0, g["investigation_small"])
         p_inv *= notified > 0
+        # a state attorney general may act on a large breach of its residents' records (HITECH s.13410(e)),
+        # independently of OCR
+        ag = ((rng.random(self.n) < g["ag_probability"]) * (notified >= self.params.large_breach_threshold)
+              * self._lognormal(rng, "ag_median", "ag_sigma"))
         self.columns[P[C.REGULATORY]] = ((u < p_inv) * g["regulatory_defence"] * self.size_factor
-                                         + (u < p_inv * g["penalty_probability"]) * penalty)
+                                         + (u < p_inv * g["penalty_probability"]) * penalty + ag)
 
     def suit(self, rng: np.random.Generator) -> None:
         g, notified = self.g, self.records
@@ -323,8 +332,9 @@ def consume_draws(rng: np.random.Generator, params: ScenarioParameters, n_trials
     """
     lam = params.frequency
     cand = lam if candidate_rates is None else np.maximum(candidate_rates, lam)
-    per_driver = {"size": ("lognormal",), "records": ("lognormal",), "downtime": ("lognormal",),
-                  "ransom": ("random", "lognormal"), "regulatory": ("random", "lognormal"),
+    per_driver = {"size": ("lognormal",), "records": ("lognormal", "random", "lognormal"),
+                  "downtime": ("lognormal",), "ransom": ("random", "lognormal"),
+                  "regulatory": ("random", "lognormal", "random", "lognormal"),
                   "suit": ("random", "lognormal")}
     drawn = 0
     for i, scenario in enumerate(SCENARIOS):

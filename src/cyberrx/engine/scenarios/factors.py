@@ -173,13 +173,18 @@ def notification_unit(tables: Tables) -> float:
             + num(notif["monitoring_take_up"]) * num(notif["monitoring_price"]) * num(notif["monitoring_years"]))
 
 
-def records_terms(profile: PracticeProfile, tables: Tables, records_median: float) -> dict[str, float]:
-    """The ``records`` driver: records exposed (median, capped at what the practice holds) and notified.
+def records_terms(profile: PracticeProfile, tables: Tables, records_median: float, *,
+                  large: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> dict[str, float]:
+    """The ``records`` driver: records exposed (median, capped at what the practice holds) and notified;
+    ``large``: ``(probability, median, log-sd)`` of a second, large-disclosure component (none by default).
     Tables: severity, notification."""
     return {
         "records_median": records_median,
         "records_cap": float(profile.records),
         "records_sigma": num(tables["severity"]["records_sigma"]),
+        "records_large_probability": large[0],
+        "records_large_median": large[1],
+        "records_large_sigma": large[2],
         "notify": 1.0,
         "notification_unit": notification_unit(tables),
     }
@@ -214,6 +219,18 @@ def regulatory_terms(profile: PracticeProfile, tables: Tables) -> dict[str, floa
         "penalty_sigma": num(reg["penalty_sigma"]),
         "penalty_cap": num(reg["annual_cap"]) * num(reg["provisions_cited"]),
         "regulatory_defence": num(reg["defence_cost"]) * factor,
+        **state_ag_terms(profile, tables),
+    }
+
+
+def state_ag_terms(profile: PracticeProfile, tables: Tables) -> dict[str, float]:
+    """A state attorney general's penalty on a large breach: probability, median (scaled with revenue like
+    OCR's) and log-sd. Tables: regulatory, reference_practice, severity."""
+    ag = tables["regulatory"]["state_attorney_general"]
+    return {
+        "ag_probability": num(ag["probability_given_large_breach"]),
+        "ag_median": num(ag["penalty_median"]) * revenue_factor(profile, tables),
+        "ag_sigma": num(ag["penalty_sigma"]),
     }
 
 
@@ -228,9 +245,11 @@ def litigation_terms(profile: PracticeProfile, tables: Tables) -> dict[str, floa
     }
 
 
-def breach_terms(profile: PracticeProfile, tables: Tables, records_median: float) -> dict[str, float]:
-    """``records``, ``regulatory`` and ``suit`` terms of a breach of patient records."""
-    return {**records_terms(profile, tables, records_median), **regulatory_terms(profile, tables),
+def breach_terms(profile: PracticeProfile, tables: Tables, records_median: float, *,
+                 large: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> dict[str, float]:
+    """``records``, ``regulatory`` and ``suit`` terms of a breach of patient records (``large``: see
+    :func:`records_terms`)."""
+    return {**records_terms(profile, tables, records_median, large=large), **regulatory_terms(profile, tables),
             **litigation_terms(profile, tables)}
 
 
@@ -260,4 +279,4 @@ __all__ = ["base_rate", "breach_terms", "check_driver", "control_frequency_multi
            "fixed_costs", "it_cost_scale", "litigation_terms", "notification_unit", "num", "on_premises",
            "own_systems_exposure", "rate_by_headcount", "rate_by_vendors", "records_by_share", "records_terms",
            "regulatory_terms", "revenue_factor", "sensitivity", "severity_multiplier", "severity_table",
-           "size_factor"]
+           "size_factor", "state_ag_terms"]

@@ -1,11 +1,16 @@
-"""Insider misuse: a member of staff looks at or takes records without a need to know.
+"""Insider misuse and unauthorized disclosure: staff look at, send or expose records without a need to know.
 
-Frequency: base rate x (employees / reference) ** exponent x training. Severity: fixed costs and a median
-number of records (capped at those held), then the regulatory and litigation terms.
+Two kinds of event in one scenario, as the OCR portal shows them: the common small one (a snooping employee, a
+misdirected letter or fax: a median number of records) and, with a small probability, a large disclosure (a
+misdirected mass mailing, tracking technology on the website or portal, snooping at scale: records /
+sqrt(employees) x a reach). Frequency: base rate x (employees / reference) ** exponent x training. Severity:
+fixed costs, the two-component records distribution (capped at those held), then the regulatory and
+litigation terms.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,9 +37,14 @@ def frequency(scenario: Scenario, profile: PracticeProfile, tables: Mapping[str,
 
 
 def parameters(scenario: Scenario, profile: PracticeProfile, tables: Mapping[str, Any]) -> dict[str, float]:
-    records = min(float(profile.records), t.num(t.severity_table(scenario, tables)["records_median"]))
+    table = t.severity_table(scenario, tables)
+    records = min(float(profile.records), t.num(table["records_median"]))
+    large = (t.num(table["large_disclosure_probability"]),
+             float(profile.records) / math.sqrt(max(float(profile.employees), 1.0))
+             * t.num(table["large_disclosure_reach"]),
+             t.num(table["large_disclosure_sigma"]))
     return {
         "frequency": frequency(scenario, profile, tables),
         **t.fixed_costs(scenario, profile, tables),
-        **t.breach_terms(profile, tables, records),
+        **t.breach_terms(profile, tables, records, large=large),
     }

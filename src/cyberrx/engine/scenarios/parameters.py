@@ -27,11 +27,12 @@ DRIVER_ORDER: tuple[str, ...] = ("size", "records", "downtime", "ransom", "regul
 DRIVER_FIELDS: dict[str, tuple[str, ...]] = {
     "size": ("fixed_sigma", "forensics", "legal", "public_relations", "data_restoration", "betterment",
              "funds_transfer"),
-    "records": ("records_median", "records_cap", "records_sigma", "notify", "notification_unit"),
+    "records": ("records_median", "records_cap", "records_sigma", "records_large_probability",
+                "records_large_median", "records_large_sigma", "notify", "notification_unit"),
     "downtime": ("bi_column", "downtime_median", "downtime_sigma", "income_per_hour", "extra_expense_share"),
     "ransom": ("ransom_probability", "ransom_median", "ransom_sigma"),
     "regulatory": ("investigation_small", "penalty_probability", "penalty_median", "penalty_sigma", "penalty_cap",
-                   "regulatory_defence"),
+                   "regulatory_defence", "ag_probability", "ag_median", "ag_sigma"),
     "suit": ("suit_defence", "settlement_per_record", "settlement_sigma"),
 }
 
@@ -62,6 +63,9 @@ class ScenarioParameters:
     records_median: np.ndarray            # records exposed per event (median, before the cap)
     records_cap: np.ndarray               # records held that the scenario can reach
     records_sigma: np.ndarray             # log-sd
+    records_large_probability: np.ndarray  # share of events that are large disclosures (second component)
+    records_large_median: np.ndarray      # records exposed by a large disclosure (median, before the cap)
+    records_large_sigma: np.ndarray       # its log-sd
     notify: np.ndarray                    # 1 if exposed records must be notified, 0 under safe harbor
     notification_unit: np.ndarray         # usd per notified record (letters, call centre, monitoring)
     fixed_sigma: np.ndarray               # log-sd of the shared per-event size factor
@@ -85,6 +89,9 @@ class ScenarioParameters:
     penalty_sigma: np.ndarray
     penalty_cap: np.ndarray
     regulatory_defence: np.ndarray        # usd median (scaled by the size factor)
+    ag_probability: np.ndarray            # probability a state attorney general penalises a large breach
+    ag_median: np.ndarray                 # usd median of that penalty
+    ag_sigma: np.ndarray                  # its log-sd
     suit_defence: np.ndarray              # usd median (scaled by the size factor)
     settlement_per_record: np.ndarray     # usd median per notified record
     settlement_sigma: np.ndarray
