@@ -215,6 +215,8 @@ class ManualPremium(Result):
     before_minimum: Usd
     minimum_premium: Usd
     premium: Usd
+    #: remote_access, ehr_hosting, records, staff, vendors_holding_phi factors (rate manual 2026.12.3 on)
+    exposure: dict[str, float] = Field(default_factory=dict)
 
 
 class TechnicalPrice(Result):
