@@ -20,6 +20,7 @@ EXAMPLES = ROOT / "examples"
 #: model version -> checksum of :func:`seeded_figures`
 PINNED = {
     "2026.12.1": "4705985b76e13b79c5e5252f0145c2899676ef1dead3af609b368e8d09d993e1",
+    "2026.12.3": "cd3b19d106b945594b29510d8a981f9db11df47c290bd42214a1c5094ec45419",
 }
 
 

@@ -153,9 +153,11 @@ class Gap(Result):
 
 
 class InsuredLoss(LossStats):
-    """What the policy pays per year (usd), in total and by coverage part."""
+    """What the policy pays per year (usd), in total and by coverage part; ``claim_probability``: the share of
+    simulated years in which the policy pays anything (None in results stored before it was kept)."""
 
     by_coverage: dict[CoveragePart, PartStats]
+    claim_probability: float | None = None
 
 
 class Exceedance(Result):
