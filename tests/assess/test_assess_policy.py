@@ -86,3 +86,19 @@ def test_two_workers_give_exactly_the_serial_answer(lakeside):
     serial = assess(lakeside, 200_000, seed=77, policy=terms).to_dict()
     parallel = assess(lakeside, 200_000, seed=77, policy=terms, workers=2).to_dict()
     assert parallel == serial
+
+
+def test_insured_loss_gains_the_claim_probability():
+    """Issue 11: the share of simulated years in which the policy pays anything."""
+
+    import cyberrx
+    from cyberrx.app.assess import assess as run
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[2]
+    profile = cyberrx.load_profile(root / "examples" / "lakeside-family-medicine.yaml")
+    policy = cyberrx.load_policy(root / "examples" / "policies" / "lakeside-primary.yaml")
+    result = run(profile, trials=5_000, seed=3, policy=policy)
+    assert result.insured_loss is not None
+    p = result.insured_loss.claim_probability
+    assert p is not None and 0 < p <= result.event_probability
+    assert p <= 1.0

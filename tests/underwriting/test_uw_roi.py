@@ -184,13 +184,13 @@ def test_a_practice_with_every_control_has_nothing_to_add():
     assert plan["recommendations"] == [] and plan["best_set"] is None
 
 
-def test_the_exposed_clinic_is_told_its_debits_are_capped():
-    """Its debits add to +0.87 against the +0.40 cap: one control alone leaves the manual premium unchanged,
-    which the plan says rather than showing a puzzling zero."""
+def test_controls_move_the_exposed_clinics_premium():
+    """Issue 11: the schedule multiplies each control's modelled effect (cap x10 debits), so the exposed clinic's
+    debits no longer hit a cap and MFA on remote access alone lowers its manual premium (under the old +40% cap it
+    left the premium unchanged)."""
     plan = improve(profile("exposed-rdp-clinic.yaml"), trials=2_000).to_dict()
-    assert plan["current"]["schedule_debits_capped"] is True
-    assert by_control(plan)["mfa_remote_access"]["premium_reduction"] == 0
-    # Lakeside's debits net to +0.15 (test_uw_rating): inside the cap
+    assert plan["current"]["schedule_debits_capped"] is False
+    assert by_control(plan)["mfa_remote_access"]["premium_reduction"] > 0
     lakeside = improve(profile("lakeside-family-medicine.yaml"), trials=2_000)
     assert lakeside.current.schedule_debits_capped is False
 

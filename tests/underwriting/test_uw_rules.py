@@ -54,7 +54,9 @@ def test_rdp_behind_mfa_is_referred_not_declined(rules):
     fixed = clinic.with_controls(clinic.controls.model_copy(update={"mfa_remote_access": True,
                                                                      "patch_critical_days": 14}))
     ids = fired(rules, fixed)
-    assert "RDP-NO-MFA" not in ids and "RDP-EXPOSED" in ids and "RDP-SURCHARGE" in ids
+    # the exposure itself is priced by the rate manual's remote-access factor (derived from the loss model), so no
+    # rule surcharge adds to it any more (issue 11: one price story)
+    assert "RDP-NO-MFA" not in ids and "RDP-EXPOSED" in ids and "RDP-SURCHARGE" not in ids
     assert decide(1_000_000, list(ids.values()))[0] == REFER
 
 
@@ -145,8 +147,12 @@ def _refused(data: dict, *needles: str) -> str:
 def test_shipped_rule_file_loads_with_unique_ids(rules):
     assert rules.version
     assert len({r.id for r in rules.rules}) == len(rules.rules) >= 15
+    # no shipped surcharge since issue 11: the derived rate manual prices the controls and exposures the three
+    # surcharges answered (RDP, EDR for a group, risk analysis); the outcome stays for an underwriter's own file
     assert {r.outcome for r in rules.rules} == {"decline", "refer", "max_limit", "sublimit", "coinsurance",
-                                                "subjectivity", "surcharge"}
+                                                "subjectivity"}
+    assert [(r.id, r.outcome, r.below) for r in rules.pricing] == [("RATE-BELOW-TECHNICAL", "refer", 0.8),
+                                                                   ("RATE-FAR-BELOW-TECHNICAL", "decline", 0.5)]
 
 
 def test_missing_id_is_refused_naming_the_position():

@@ -90,6 +90,8 @@ def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = D
         insured: dict[str, Any] = summarize(losses.insured, n_total=trials)
         parts = losses.insured_part_losses or [np.zeros(0) for _ in PARTS]
         insured["by_coverage"] = {part.value: _part_stats(parts[j], trials) for j, part in enumerate(PARTS)}
+        # the share of years in which the policy pays anything (the years not kept are years it pays nothing)
+        insured["claim_probability"] = float(np.count_nonzero(losses.insured > 0)) / trials
         result = result.model_copy(update={
             "policy_number": policy.policy_number,
             "insured_loss": InsuredLoss.model_validate(insured),

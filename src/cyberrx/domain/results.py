@@ -153,9 +153,11 @@ class Gap(Result):
 
 
 class InsuredLoss(LossStats):
-    """What the policy pays per year (usd), in total and by coverage part."""
+    """What the policy pays per year (usd), in total and by coverage part; ``claim_probability``: the share of
+    simulated years in which the policy pays anything (None in results stored before it was kept)."""
 
     by_coverage: dict[CoveragePart, PartStats]
+    claim_probability: float | None = None
 
 
 class Exceedance(Result):
@@ -215,6 +217,8 @@ class ManualPremium(Result):
     before_minimum: Usd
     minimum_premium: Usd
     premium: Usd
+    #: remote_access, ehr_hosting, records, staff, vendors_holding_phi factors (rate manual 2026.12.3 on)
+    exposure: dict[str, float] = Field(default_factory=dict)
 
 
 class TechnicalPrice(Result):

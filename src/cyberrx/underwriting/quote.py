@@ -136,9 +136,9 @@ def check_grid(limits: Sequence[float], retentions: Sequence[float], manual: Rat
         if len(set(values)) != len(values):
             raise InvalidInput("an amount is repeated", field=name, allowed="distinct usd amounts")
     for x in limits:
-        manual.ilf(x)
+        manual.ilf(x)                   # refuses a limit outside the manual
     for r in retentions:
-        manual.retention_factor(r)
+        manual.retention_factor(r)      # refuses a retention outside the manual
     if max(retentions) >= min(limits):
         raise InvalidInput(f"retention {max(retentions):,.0f} is not below limit {min(limits):,.0f}",
                            field="retentions", allowed="retentions below every limit")
@@ -162,6 +162,27 @@ def decide(limit: float, findings: Sequence[Finding]) -> tuple[str, list[str]]:
         ranked.append((rank, r.message + why))
     # the reasons that decide come first (decline, then refer), then restrictions and surcharges, in file order
     return decision, [text for _, text in sorted(ranked, key=lambda x: x[0])]
+
+
+def decide_on_price(decision: str, reasons: Sequence[str], rate_adequacy: float | None,
+                    rules: RuleSet) -> tuple[str, list[str]]:
+    """The decision once the pricing rules (``underwriting_rules.yaml`` ``pricing``) have seen the option's rate
+    adequacy: refer below ``refer_below``, decline below ``decline_below``; their reasons go first.
+
+    >>> from cyberrx.underwriting.rules import PricingRule, RuleSet
+    >>> from cyberrx.underwriting.segments import SegmentThresholds
+    >>> rules = RuleSet("t", SegmentThresholds({"employees": 150}), (), (
+    ...     PricingRule("R", "refer", 0.8, "refer", "s"), PricingRule("D", "decline", 0.5, "decline", "s")))
+    >>> [decide_on_price("quote", [], a, rules)[0] for a in (0.49, 0.51, 0.79, 0.81, None)]
+    ['decline', 'refer', 'refer', 'quote', 'quote']
+    """
+    rank = {QUOTE: 0, REFER: 1, DECLINE: 2}
+    front = []
+    for rule, fact in sorted(rules.price_findings(rate_adequacy), key=lambda x: -rank[x[0].outcome]):
+        if rank[rule.outcome] > rank[decision]:
+            decision = rule.outcome
+        front.append(f"{rule.message} [{rule.id}: {fact}]")
+    return decision, [*front, *reasons]
 
 
 def build_options(profile: PracticeProfile, rules: RuleSet, manual: RateManual, loss_model: LossModelReference,
@@ -195,9 +216,12 @@ def build_options(profile: PracticeProfile, rules: RuleSet, manual: RateManual, 
                 restricted = compile_terms(issued_terms, {c.value: True for c in Control})
                 as_issued = technical_price(insured_annual(book, restricted), basis).technical_premium
             decision, reasons = decide(limit, findings)
-            options.append(QuoteOption(float(limit), float(retention), manual.premium(profile, limit, retention,
-                                                                                      surcharges),
-                                       price, decision, tuple(reasons), subjectivities, issued, as_issued))
+            manual_premium = manual.premium(profile, limit, retention, surcharges)
+            t = price.technical_premium
+            decision, reasons = decide_on_price(decision, reasons, manual_premium.premium / t if t > 0 else None,
+                                                rules)
+            options.append(QuoteOption(float(limit), float(retention), manual_premium, price, decision,
+                                       tuple(reasons), subjectivities, issued, as_issued))
     versions = {"rules": rules.version, "rate_manual": manual.version, "loss_model": loss_model.version}
     return Quote(profile.name, segment, tuple(why), tuple(findings), tuple(options), basis, trials, seed, versions)
 
@@ -209,4 +233,4 @@ def standard_option(manual: RateManual, segment: Segment) -> tuple[float, float]
 
 
 __all__ = ["DECLINE", "DEFAULT_LIMITS", "DEFAULT_RETENTIONS", "QUOTE", "REFER", "Quote", "QuoteOption",
-           "build_options", "check_grid", "decide", "standard_option"]
+           "build_options", "check_grid", "decide", "decide_on_price", "standard_option"]

@@ -299,7 +299,7 @@ def improvement_plan(profile: PracticeProfile, rules: RuleSet, manual: RateManua
     singles = sorted((recommend([c]) for c in candidates(profile)), key=lambda r: -r.net_benefit)
     best_set = _best_set(profile, ev, costs, singles, budget, recommend)
     items = manual.schedule_items(profile)
-    capped = sum(items.values()) > manual.cap_debit
+    capped = manual.schedule_modification(items, float(profile.annual_revenue)) >= manual.cap_debit
     return ImprovementPlan(profile.name, ev.segment, (ev.limit, ev.retention), base, tuple(singles), best_set,
                            budget, costs, trials, seed, capped)
 

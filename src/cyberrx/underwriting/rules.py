@@ -252,10 +252,30 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class PricingRule:
+    """Refer or decline an option whose rate adequacy (manual / technical premium) is below a threshold."""
+
+    id: str
+    outcome: str                  # "refer" or "decline"
+    below: float                  # ratio
+    message: str
+    source: str
+
+    def fires(self, rate_adequacy: float | None) -> bool:
+        return rate_adequacy is not None and rate_adequacy < self.below
+
+
+@dataclass(frozen=True)
 class RuleSet:
     version: str
     segments: SegmentThresholds
     rules: tuple[Rule, ...]
+    pricing: tuple[PricingRule, ...] = ()
+
+    def price_findings(self, rate_adequacy: float | None) -> list[tuple[PricingRule, str]]:
+        """The pricing rules an option of ``rate_adequacy`` breaks, each with the fact in words."""
+        return [(r, f"rate adequacy {rate_adequacy:.2f} < {r.below:g}") for r in self.pricing
+                if r.fires(rate_adequacy) and rate_adequacy is not None]
 
     def evaluate(self, profile: PracticeProfile) -> tuple[Segment, list[str], list[Finding]]:
         """The practice's segment, why, and every rule of that segment that fires, in file order."""
@@ -393,7 +413,30 @@ def parse_rules(data: Mapping[str, Any], file: str = "underwriting_rules.yaml") 
         if r.id in seen:
             raise RuleFileError(f"{file}: rule {r.id}: duplicate id")
         seen.add(r.id)
-    return RuleSet(str(version), SegmentThresholds.from_data(data, file), tuple(rules))
+    return RuleSet(str(version), SegmentThresholds.from_data(data, file), tuple(rules), _pricing(data, file))
+
+
+def _pricing(data: Mapping[str, Any], file: str) -> tuple[PricingRule, ...]:
+    block = (data.get("pricing") or {}).get("rate_adequacy")
+    if block is None:
+        return ()
+    out = []
+    for key, outcome in (("refer_below", "refer"), ("decline_below", "decline")):
+        node = block.get(key)
+        if node is None:
+            continue
+        where = f"{file}: pricing.rate_adequacy.{key}"
+        value = node.get("value") if isinstance(node, Mapping) else None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 10:
+            raise RuleFileError(f"{where}: value must be a ratio from 0 to 10, got {value!r}")
+        for field_ in ("id", "message", "source"):
+            if not str(node.get(field_, "")).strip():
+                raise RuleFileError(f"{where}: missing '{field_}'")
+        out.append(PricingRule(str(node["id"]), outcome, float(value), str(node["message"]).strip(),
+                               str(node["source"])))
+    if len(out) == 2 and out[1].below > out[0].below:
+        raise RuleFileError(f"{file}: pricing.rate_adequacy: decline_below must not exceed refer_below")
+    return tuple(out)
 
 
 def load_rules(name: str = "underwriting_rules.yaml") -> RuleSet:
@@ -410,5 +453,5 @@ def load_rules_file(path: str | Path) -> RuleSet:
     return parse_rules(data, str(path))
 
 
-__all__ = ["FIELDS", "OPERATORS", "OUTCOMES", "Condition", "Finding", "Rule", "RuleSet", "load_rules",
+__all__ = ["FIELDS", "OPERATORS", "OUTCOMES", "Condition", "Finding", "PricingRule", "Rule", "RuleSet", "load_rules",
            "load_rules_file", "parse_condition", "parse_rule", "parse_rules"]
