@@ -49,14 +49,15 @@ def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int 
     ports = ports or default_ports()
     if trials is not None and trials > max_trials:
         raise InvalidInput(f"{trials} is out of range", field="trials", allowed=f"1,000 to {max_trials:,}")
-    grid = {"limits": _amounts("limits", limits, DEFAULT_LIMITS, minimum=1.0),
-            "retentions": _amounts("retentions", retentions, DEFAULT_RETENTIONS, minimum=0.0)}
+    limit_grid = _amounts("limits", limits, DEFAULT_LIMITS, minimum=1.0)
+    retention_grid = _amounts("retentions", retentions, DEFAULT_RETENTIONS, minimum=0.0)
     with uow.reading(principal.scope) as tx:
         org = visible_practice(tx, practice_id)
         require(principal, "quote.create")
         pv = tx.profiles.latest(org.id)
         carrier_id, brokerage_id = org.carrier_id, org.brokerage_id
-    result = quote(check_profile(pv.profile), trials=trials, seed=seed, effective=effective, **grid)
+    result = quote(check_profile(pv.profile), trials=trials, seed=seed, effective=effective,
+                   limits=limit_grid, retentions=retention_grid)
     doc = json_safe(result.to_dict())
     with uow.writing(principal.scope) as tx:
         q = tx.quotes.add(Quote(id=ports.ids.new(), carrier_id=carrier_id, brokerage_id=brokerage_id,
