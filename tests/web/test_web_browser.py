@@ -274,3 +274,62 @@ def test_the_vendored_vega_renders_a_chart_under_the_pages_csp(browser: Any, liv
     assert page.locator("figure.chart-ready svg .mark-rect path").count() == 2
     context.close()
     assert errors == [] and offsite.attempted == []
+
+
+def _sign_in(page: Any, live_server: str, email: str) -> None:
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def _check(page: Any, name: str) -> None:
+    violations = _axe(page)
+    assert not violations, (name, violations)
+    _shoot(page, f"broker-journey-{name}")
+
+
+def test_the_brokers_journey(browser: Any, live_server: str) -> None:
+    """Opens a client, quotes chosen limits, compares, downloads the proposal; the underwriter binds (brokers
+    may not); the broker opens the policy and downloads the certificate."""
+    offsite = Offsite()
+    context = _context(browser, offsite)
+    page = context.new_page()
+    _sign_in(page, live_server, "broker@crescent-risk.example")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Clients").click()
+    page.wait_for_url(re.compile(r"/clients$"))
+    _check(page, "clients")
+    page.get_by_role("link", name="Riverbend Counseling (solo)").click()
+    _check(page, "client")
+    page.get_by_label("Simulated years for the technical price").fill("2000")
+    page.get_by_role("button", name="Quote these options").click()
+    page.wait_for_url(re.compile(r"/quotes/[0-9a-f]{32}$"))
+    page.wait_for_selector("figure.chart-ready svg", timeout=15_000)
+    # 2 limits x 2 retentions, the row labels and the expiring program (its current cover)
+    assert page.locator("table.compare thead th").count() == 6
+    _check(page, "quote")
+    quote_url = page.url
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the proposal (PDF)").click()
+    assert download.value.suggested_filename.startswith("proposal-")
+    uw = context.browser.new_context(viewport={"width": 1280, "height": 900})
+    uw.route("**/*", offsite)
+    upage = uw.new_page()
+    _sign_in(upage, live_server, "underwriter@pelican-mutual.example")
+    upage.goto(quote_url)
+    upage.get_by_role("button", name=re.compile(r"^Bind ")).first.click()
+    upage.wait_for_url(re.compile(r"/policies/[0-9a-f]{32}$"))
+    uw.close()
+    page.goto(quote_url)
+    page.get_by_role("link", name=re.compile(r"^Bound as policy ")).click()
+    _check(page, "policy")
+    page.get_by_role("link", name="Certificate of insurance").click()
+    page.get_by_label("Certificate holder (name)").fill("Gulf Coast Hospital")
+    page.get_by_label("Description of operations").fill("Outpatient counseling")
+    _check(page, "certificate")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the certificate (PDF)").click()
+    assert download.value.suggested_filename.startswith("certificate-CRX-")
+    context.close()
+    assert offsite.attempted == []

@@ -339,7 +339,19 @@ def authenticate(uow: UnitOfWork, secret: str, *, ports: Ports | None = None) ->
     return Principal(user.id, Role(user.role), org.id, OrgKind(org.kind), org.carrier_id)
 
 
-__all__ = ["MIN_PASSWORD_LENGTH", "authenticate", "create_api_token", "create_carrier", "create_carrier_with_user",
+def carrier_name(uow: UnitOfWork, principal: Principal) -> str:
+    """The name of the caller's carrier: the insurer every document of the caller's book names (a broker's or a
+    practice's scope holds no carrier row, yet its quotes and policies are that carrier's)."""
+    require(principal, "organisation.read")
+    with uow.reading() as tx:
+        org = tx.organisations.get(principal.carrier_id)
+        if org is None:
+            raise not_found("organisation", principal.carrier_id)
+        return str(org.name)
+
+
+__all__ = ["MIN_PASSWORD_LENGTH", "authenticate", "carrier_name", "create_api_token", "create_carrier",
+           "create_carrier_with_user",
            "create_organisation", "create_user", "create_user_unchecked", "get_organisation", "get_user",
            "hash_token", "list_organisations", "list_tokens", "list_users", "login", "revoke_token",
            "set_user_active"]

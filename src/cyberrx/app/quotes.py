@@ -8,6 +8,7 @@ audited (``policy.bind``). A declined option cannot be bound.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,11 @@ from cyberrx.app.ports import Ports, UnitOfWork, default_ports
 from cyberrx.app.practices import check_profile, visible_practice
 from cyberrx.app.underwrite import quote
 from cyberrx.errors import Conflict, InvalidInput
+from cyberrx.underwriting import DEFAULT_LIMITS, DEFAULT_RETENTIONS
+
+#: most distinct limits (and, separately, retentions) one quote may ask for; the largest amount, usd
+MAX_AMOUNTS = 8
+MAX_AMOUNT_USD = 100_000_000.0
 
 
 def quote_dict(q: Quote, *, with_result: bool = True) -> dict[str, Any]:
@@ -36,17 +42,22 @@ def quote_dict(q: Quote, *, with_result: bool = True) -> dict[str, Any]:
 
 def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int | None = None,
            seed: int | None = None, effective: date | None = None, max_trials: int = 10_000_000, *,
+           limits: Sequence[float] | None = None, retentions: Sequence[float] | None = None,
            ports: Ports | None = None) -> dict[str, Any]:
-    """Quote the practice's latest profile on the default grid of limits and retentions."""
+    """Quote the practice's latest profile: one option per limit x retention (usd; default the rate manual's
+    grid, :data:`cyberrx.underwriting.DEFAULT_LIMITS` x :data:`~cyberrx.underwriting.DEFAULT_RETENTIONS`)."""
     ports = ports or default_ports()
     if trials is not None and trials > max_trials:
         raise InvalidInput(f"{trials} is out of range", field="trials", allowed=f"1,000 to {max_trials:,}")
+    limit_grid = _amounts("limits", limits, DEFAULT_LIMITS, minimum=1.0)
+    retention_grid = _amounts("retentions", retentions, DEFAULT_RETENTIONS, minimum=0.0)
     with uow.reading(principal.scope) as tx:
         org = visible_practice(tx, practice_id)
         require(principal, "quote.create")
         pv = tx.profiles.latest(org.id)
         carrier_id, brokerage_id = org.carrier_id, org.brokerage_id
-    result = quote(check_profile(pv.profile), trials=trials, seed=seed, effective=effective)
+    result = quote(check_profile(pv.profile), trials=trials, seed=seed, effective=effective,
+                   limits=limit_grid, retentions=retention_grid)
     doc = json_safe(result.to_dict())
     with uow.writing(principal.scope) as tx:
         q = tx.quotes.add(Quote(id=ports.ids.new(), carrier_id=carrier_id, brokerage_id=brokerage_id,
@@ -59,6 +70,20 @@ def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int 
                                    "decision": o["decision"]} for o in doc["options"]]})
         tx.commit()
         return quote_dict(q)
+
+
+def _amounts(field: str, values: Sequence[float] | None, default: Sequence[float], *,
+              minimum: float) -> list[float]:
+    """The distinct amounts asked for (usd, ascending), or the default grid; at most :data:`MAX_AMOUNTS`."""
+    if values is None:
+        return [float(v) for v in default]
+    amounts = sorted({float(v) for v in values})
+    if not amounts or len(amounts) > MAX_AMOUNTS:
+        raise InvalidInput(f"give 1 to {MAX_AMOUNTS} {field}", field=field, allowed=f"1 to {MAX_AMOUNTS} amounts")
+    if amounts[0] < minimum or amounts[-1] > MAX_AMOUNT_USD:
+        raise InvalidInput(f"{field} must be from {minimum:,.0f} to {MAX_AMOUNT_USD:,.0f} usd", field=field,
+                           allowed=f"{minimum:,.0f} to {MAX_AMOUNT_USD:,.0f} usd")
+    return amounts
 
 
 def get(uow: UnitOfWork, principal: Principal, quote_id: str) -> dict[str, Any]:
@@ -109,4 +134,4 @@ def bind(uow: UnitOfWork, principal: Principal, quote_id: str, option: int, *,
         raise Conflict("a policy with this number is already bound") from None
 
 
-__all__ = ["bind", "create", "get", "list_quotes"]
+__all__ = ["MAX_AMOUNTS", "MAX_AMOUNT_USD", "bind", "create", "get", "list_quotes"]

@@ -62,7 +62,7 @@ def nav_for(principal: Principal) -> list[NavItem]:
         return [NavItem("Our practice", f"/practices/{principal.organisation_id}"),
                 NavItem("Policies", "/policies"), NavItem("Claims", "/claims")]
     if kind == OrgKind.BROKERAGE:
-        return [NavItem("Clients", "/practices"), NavItem("Quotes", "/quotes"), NavItem("Policies", "/policies"),
+        return [NavItem("Clients", "/clients"), NavItem("Quotes", "/quotes"), NavItem("Policies", "/policies"),
                 NavItem("Claims", "/claims")]
     if principal.role == Role.CLAIMS_ADJUSTER:
         return [NavItem("Claims", "/claims"), NavItem("Policies", "/policies"), NavItem("Practices", "/practices")]

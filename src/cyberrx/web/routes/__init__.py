@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from cyberrx.web.routes import auth, claims, policies, practices, quotes
+from cyberrx.web.routes import auth, claims, clients, policies, practices, quotes
 
-ROUTERS = [auth.router, practices.router, quotes.router, policies.router, claims.router]
+ROUTERS = [auth.router, practices.router, clients.router, quotes.router, policies.router, claims.router]
 
 __all__ = ["ROUTERS"]
