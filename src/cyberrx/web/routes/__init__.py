@@ -3,8 +3,16 @@
 
 from __future__ import annotations
 
-from cyberrx.web.routes import auth, claims, policies, practices, quotes
+from cyberrx.web.routes import (
+    auth,
+    claims,
+    policies,
+    practices,
+    questionnaire,  # the practice manager's pages
+    quotes,
+)
 
 ROUTERS = [auth.router, practices.router, quotes.router, policies.router, claims.router]
+ROUTERS += [questionnaire.router]  # the practice manager's pages
 
 __all__ = ["ROUTERS"]

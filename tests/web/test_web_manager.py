@@ -1,0 +1,128 @@
+"""The practice manager's pages (issue 13, "The practice manager"): the questionnaire in steps, the risk page with
+its assessment, what to fix first, the incident pages (notices, playbook, calendar, letter) and the risk report.
+TestClient over the web tests' demo world; another tenant's practice answers 404, no form works without its
+CSRF token."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+from tests.web.conftest import WebWorld, csrf_of, sign_in
+
+from cyberrx.app.practices import version_dict
+
+LAKESIDE = "Lakeside Family Medicine"
+
+
+def _manager(w: WebWorld, name: str = LAKESIDE) -> str:
+    return w.email("practice_manager", name)
+
+
+def _signed_in(w: WebWorld, client: TestClient, name: str = LAKESIDE) -> str:
+    sign_in(client, _manager(w, name))
+    return w.demo.practices[name]
+
+
+def _versions(w: WebWorld, practice_id: str) -> list[dict[str, Any]]:
+    """The practice's profile versions, oldest first (read unscoped, as the test's own check)."""
+    with w.service.uow.reading() as tx:
+        return [version_dict(v) for v in tx.profiles.all(practice_id)]
+
+
+def _form(html: str) -> dict[str, str]:
+    """The values a browser would send for the first POST form of ``html`` (text inputs, checked radios and
+    checkboxes, selected options)."""
+    form = html[html.index('<form method="post" action="/practices'):]
+    form = form[:form.index("</form>")]
+    out: dict[str, str] = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        kind = re.search(r'type="([^"]+)"', tag)
+        if kind and kind.group(1) in ("radio", "checkbox") and " checked" not in tag:
+            continue
+        out[name.group(1)] = value.group(1) if value else "on"
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', body) or re.search(r'<option value="([^"]*)"', body)
+        out[name] = chosen.group(1) if chosen else ""
+    return out
+
+
+# ------------------------------------------------------------------------------------------ questionnaire
+def test_questionnaire_steps_explain_each_question_and_link_each_control_to_its_hicp_practice(
+        web_world: WebWorld, browser_client: TestClient) -> None:
+    pid = _signed_in(web_world, browser_client)
+    r = browser_client.get(f"/practices/{pid}/questionnaire")
+    assert r.status_code == 200 and r.url.path.endswith("/questionnaire/practice")
+    assert 'value="Lakeside Family Medicine"' in r.text and "Yearly revenue" in r.text
+    controls = browser_client.get(f"/practices/{pid}/questionnaire/controls").text
+    assert "405(d) HICP practice 2: Endpoint Protection Systems" in controls
+    assert controls.count("I don&#39;t know") >= 9 and "saved as <strong>not in place</strong>" in controls
+    for step in ("patients", "systems", "vendors"):
+        assert browser_client.get(f"/practices/{pid}/questionnaire/{step}").status_code == 200
+    assert browser_client.get(f"/practices/{pid}/questionnaire/nonsense").status_code == 404
+
+
+def test_a_bad_answer_is_shown_next_to_its_field_and_the_other_answers_are_kept(
+        web_world: WebWorld, browser_client: TestClient) -> None:
+    pid = _signed_in(web_world, browser_client, "Valley Multispecialty Group")
+    before = len(_versions(web_world, pid))
+    page = browser_client.get(f"/practices/{pid}/questionnaire/practice").text
+    data = {**_form(page), "annual_revenue": "lots", "employees": "0", "name": "Valley Group (renamed)"}
+    r = browser_client.post(f"/practices/{pid}/questionnaire/practice", data=data, follow_redirects=False)
+    assert r.status_code == 422
+    assert 'id="q-annual-revenue" name="annual_revenue" value="lots"' in r.text
+    assert 'aria-describedby="annual_revenue-error"' in r.text
+    assert "enter an amount in dollars" in r.text
+    assert 'value="Valley Group (renamed)"' in r.text               # the other answers are kept
+    assert len(_versions(web_world, pid)) == before                 # nothing saved
+    # the domain's own message (pydantic) next to its field
+    data = {**data, "annual_revenue": "5000000"}
+    r = browser_client.post(f"/practices/{pid}/questionnaire/practice", data=data, follow_redirects=False)
+    assert r.status_code == 422 and 'id="employees-error"' in r.text and "greater than or equal to 1" in r.text
+    assert 'value="5000000"' in r.text
+
+
+def test_saving_a_step_creates_a_new_profile_version_and_i_dont_know_is_saved_as_absent(
+        web_world: WebWorld, browser_client: TestClient) -> None:
+    pid = _signed_in(web_world, browser_client, "Valley Multispecialty Group")
+    versions = len(_versions(web_world, pid))
+    page = browser_client.get(f"/practices/{pid}/questionnaire/controls").text
+    data = {**_form(page), "controls.edr": "unknown", "controls.offline_backups": "yes",
+            "controls.patch_critical_days.idk": "on"}
+    r = browser_client.post(f"/practices/{pid}/questionnaire/controls", data=data, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/practices/{pid}/risk?saved={versions + 1}"
+    latest = _versions(web_world, pid)[-1]
+    assert latest["version"] == versions + 1
+    assert latest["profile"]["controls"]["edr"] is False and latest["profile"]["controls"]["offline_backups"] is True
+    assert latest["profile"]["controls"]["patch_critical_days"] == 90
+    # patients by state: a bad code is shown beside its row, the counts kept
+    page = browser_client.get(f"/practices/{pid}/questionnaire/patients").text
+    data = {**_form(page), "state-0": "ZZ", "count-1": "123"}
+    r = browser_client.post(f"/practices/{pid}/questionnaire/patients", data=data)
+    assert r.status_code == 422 and 'id="state-0-error"' in r.text and 'value="123"' in r.text
+    data = {**data, "state-0": "tx"}
+    r = browser_client.post(f"/practices/{pid}/questionnaire/patients", data=data, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith(f"/questionnaire/systems?saved={versions + 2}")
+    assert "TX" in _versions(web_world, pid)[-1]["profile"]["states"]
+    assert "Saved: your answers are now version" in browser_client.get(r.headers["location"]).text
+
+
+def test_questionnaire_needs_the_csrf_token_and_is_not_found_for_another_tenant(
+        web_world: WebWorld, browser_client: TestClient) -> None:
+    pid = _signed_in(web_world, browser_client)
+    page = browser_client.get(f"/practices/{pid}/questionnaire/practice").text
+    data = _form(page)
+    data.pop("csrf_token")
+    r = browser_client.post(f"/practices/{pid}/questionnaire/practice", data=data, follow_redirects=False)
+    assert r.status_code == 403
+    assert csrf_of(page)
+    for other in (web_world.demo.practices["Valley Multispecialty Group"], web_world.foreign.practice_id):
+        assert browser_client.get(f"/practices/{other}/questionnaire/practice").status_code == 404
+        r = browser_client.post(f"/practices/{other}/questionnaire/practice",
+                                data={**_form(page), "csrf_token": csrf_of(page)})
+        assert r.status_code == 404
