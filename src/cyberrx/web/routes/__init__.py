@@ -3,16 +3,10 @@
 
 from __future__ import annotations
 
-from cyberrx.web.routes import (
-    auth,
-    claims,
-    policies,
-    practices,
-    questionnaire,  # the practice manager's pages
-    quotes,
-)
+from cyberrx.web.routes import auth, claims, policies, practices, quotes
+from cyberrx.web.routes.manager import MANAGER_ROUTERS
 
 ROUTERS = [auth.router, practices.router, quotes.router, policies.router, claims.router]
-ROUTERS += [questionnaire.router]  # the practice manager's pages
+ROUTERS += MANAGER_ROUTERS
 
 __all__ = ["ROUTERS"]
