@@ -126,3 +126,90 @@ def test_questionnaire_needs_the_csrf_token_and_is_not_found_for_another_tenant(
         r = browser_client.post(f"/practices/{other}/questionnaire/practice",
                                 data={**_form(page), "csrf_token": csrf_of(page)})
         assert r.status_code == 404
+
+
+# ----------------------------------------------------------------------------------------------- risk
+def _run(client: TestClient, pid: str, trials: str = "5000") -> Any:
+    page = client.get(f"/practices/{pid}/risk?saved=1").text
+    return client.post(f"/practices/{pid}/risk", data={"trials": trials, "csrf_token": csrf_of(page)},
+                       follow_redirects=False)
+
+
+def test_the_risk_page_runs_the_assessment_and_the_pdf_shows_its_figures(web_world: WebWorld,
+                                                                          browser_client: TestClient) -> None:
+    import subprocess
+
+    pid = _signed_in(web_world, browser_client, "Bayou Family Clinic")
+    r = _run(browser_client, pid)
+    assert r.status_code == 303 and re.fullmatch(rf"/practices/{pid}/risk/[0-9a-f]{{32}}", r.headers["location"])
+    html = browser_client.get(r.headers["location"]).text
+    for text in ("How often a year costs at least this much", "Cost by what a cyber policy pays for",
+                 "What causes it", "The cover we recommend against the cover you have",
+                 "What an insurer would refuse or limit today", 'data-vega-spec="spec-exceedance"',
+                 "Recommended limit", "Current cover"):
+        assert text in html, text
+    assert not re.search(r"\[[A-Z0-9-]{4,}:", html)           # no rule ids
+    assert browser_client.get(f"/practices/{pid}/risk", follow_redirects=False).headers["location"] == \
+        r.headers["location"]
+    figures = re.findall(r"<dd>(\$[\d,]+\.\d\d)</dd>", html)
+    assert len(figures) >= 4
+    pdf = browser_client.get(r.headers["location"] + "/report.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True,
+                          check=True).stdout.decode()
+    for figure in figures:
+        assert figure.replace(".00", "") in text or figure in text, figure
+    # another tenant: the page and the PDF are not found
+    sign_in(browser_client, web_world.foreign.email)
+    assert browser_client.get(r.headers["location"]).status_code == 404
+    assert browser_client.get(r.headers["location"] + "/report.pdf").status_code == 404
+
+
+def test_a_queued_assessment_shows_its_progress_polled_by_htmx(web_world: WebWorld, web_app: Any) -> None:
+    from dataclasses import replace
+
+    from cyberrx.app.assessments import Limits
+
+    with TestClient(web_app, headers={"Accept": "text/html"}) as c:
+        state = web_app.state.pages.state.web
+        before = state.service
+        object.__setattr__(state, "service", replace(before, limits=Limits(sync_trials_max=1_000,
+                                                                            max_trials=before.limits.max_trials)))
+        try:
+            pid = _signed_in(web_world, c, "Bayou Family Clinic")
+            r = _run(c, pid)
+            page = c.get(r.headers["location"]).text
+            assert "The assessment is running" in page and 'hx-trigger="every 1s"' in page
+            frag = c.get(r.headers["location"] + "/progress", headers={"HX-Request": "true"})
+            assert frag.status_code == 200 and "<progress" in frag.text and "<html" not in frag.text
+        finally:
+            object.__setattr__(state, "service", before)
+
+
+def test_the_risk_pages_need_the_token_and_are_not_found_for_another_tenant(web_world: WebWorld,
+                                                                            browser_client: TestClient) -> None:
+    pid = _signed_in(web_world, browser_client)
+    assert browser_client.post(f"/practices/{pid}/risk", data={"trials": "5000"}).status_code == 403
+    page = browser_client.get(f"/practices/{pid}/risk?saved=1").text
+    assert _run(browser_client, pid, "12345").status_code == 422
+    other = web_world.demo.practices["Valley Multispecialty Group"]
+    foreign = web_world.foreign.practice_id
+    for url in (f"/practices/{other}/risk", f"/practices/{other}/fixes", f"/practices/{foreign}/risk"):
+        assert browser_client.get(url).status_code == 404, url
+    r = browser_client.post(f"/practices/{other}/risk", data={"trials": "5000", "csrf_token": csrf_of(page)})
+    assert r.status_code == 404
+
+
+def test_what_to_fix_first_ranks_the_controls_and_finds_the_best_set_for_a_budget(
+        web_world: WebWorld, browser_client: TestClient) -> None:
+    pid = _signed_in(web_world, browser_client)
+    html = browser_client.get(f"/practices/{pid}/fixes").text
+    assert "Cost per year" in html and "Money saved per year" in html and "Pays for itself in" in html
+    assert "405(d) HICP practice" in html and "months" in html
+    frag = browser_client.get(f"/practices/{pid}/fixes?budget=2000",
+                              headers={"HX-Request": "true", "HX-Target": "best-set"})
+    assert frag.status_code == 200 and "<html" not in frag.text and "Within $2,000.00 a year" in frag.text
+    full = browser_client.get(f"/practices/{pid}/fixes?budget=2000").text
+    assert "Within $2,000.00 a year" in full and 'value="2000"' in full
+    bad = browser_client.get(f"/practices/{pid}/fixes?budget=lots")
+    assert bad.status_code == 422 and 'id="budget-error"' in bad.text and 'value="lots"' in bad.text
