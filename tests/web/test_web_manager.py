@@ -213,3 +213,55 @@ def test_what_to_fix_first_ranks_the_controls_and_finds_the_best_set_for_a_budge
     assert "Within $2,000.00 a year" in full and 'value="2000"' in full
     bad = browser_client.get(f"/practices/{pid}/fixes?budget=lots")
     assert bad.status_code == 422 and 'id="budget-error"' in bad.text and 'value="lots"' in bad.text
+
+
+# ------------------------------------------------------------------------------------------- incidents
+def _record(client: TestClient, pid: str, **changes: str) -> Any:
+    page = client.get(f"/practices/{pid}/incidents").text
+    data = {"csrf_token": csrf_of(page), "type": "ransomware_exfiltration", "discovered": "2025-01-06",
+            "occurred": "", "state-0": "LA", "count-0": "900", "state-1": "MS", "count-1": "40", "phi_secured": "no",
+            **changes}
+    return client.post(f"/practices/{pid}/incidents", data=data, follow_redirects=False)
+
+
+def test_an_incident_gives_the_notices_the_playbook_that_keeps_its_ticks_the_calendar_and_the_letter(
+        web_world: WebWorld, browser_client: TestClient) -> None:
+    pid = _signed_in(web_world, browser_client)
+    bad = _record(browser_client, pid, **{"count-1": "many", "discovered": "2025-01-07"})
+    assert bad.status_code == 422 and 'id="count-1-error"' in bad.text and 'value="many"' in bad.text
+    assert 'value="2025-01-07"' in bad.text and 'value="900"' in bad.text
+    r = _record(browser_client, pid)
+    assert r.status_code == 303
+    url = r.headers["location"]
+    html = browser_client.get(url).text
+    assert "Whom to notify, by when" in html and "HHS Office for Civil Rights" in html
+    assert '<span class="overdue">Overdue by' in html               # discovered long ago: said, not only red
+    sids = re.findall(r'name="done" value="([0-9a-f]{12})"', html)
+    assert len(sids) > 10
+    r = browser_client.post(url + "/playbook", data={"csrf_token": csrf_of(html), "done": sids[:2]},
+                            follow_redirects=False)
+    assert r.status_code == 303
+    html = browser_client.get(url).text
+    assert all(f'value="{s}" checked' in html for s in sids[:2]) and f'value="{sids[2]}" checked' not in html
+    assert "2 of " in html
+    assert browser_client.post(url + "/playbook", data={"done": sids}).status_code == 403
+    ics = browser_client.get(url + "/deadlines.ics")
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    assert ics.text.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in ics.text
+    letter = re.search(r'<textarea id="letter-text" name="text" class="letter">(.*?)</textarea>', html, re.S)
+    assert letter and "Lakeside Family Medicine" in letter.group(1)
+    edited = "Dear patient,\n\nWe are writing about an incident. <b>Call us.</b>"
+    for fmt, kind in (("txt", "text/plain"), ("md", "text/markdown"), ("html", "text/html")):
+        r = browser_client.post(url + "/letter", data={"csrf_token": csrf_of(html), "text": edited, "format": fmt})
+        assert r.status_code == 200 and r.headers["content-type"].startswith(kind)
+        assert f'notice-letter.{fmt}"' in r.headers["content-disposition"]
+        assert "We are writing about an incident" in r.text
+    assert "&lt;b&gt;Call us.&lt;/b&gt;" in r.text                  # the html download escapes what was typed
+    # another tenant's manager and the foreign carrier: not found, the downloads too
+    for email in (_manager(web_world, "Valley Multispecialty Group"), web_world.foreign.email):
+        sign_in(browser_client, email)
+        for path in ("", "/deadlines.ics"):
+            assert browser_client.get(url + path).status_code == 404, (email, path)
+        token = csrf_of(browser_client.get("/sign-in").text)
+        assert browser_client.post(url + "/letter", data={"csrf_token": token, "format": "txt"}).status_code == 404
+        assert browser_client.post(url + "/playbook", data={"csrf_token": token, "done": sids}).status_code == 404

@@ -60,7 +60,7 @@ def manager_nav(practice_id: str) -> list[NavItem]:
     """The practice's own pages (the practice manager's journey)."""
     base = f"/practices/{practice_id}"
     return [NavItem("Our practice", f"{base}/questionnaire"), NavItem("Our risk", f"{base}/risk"),
-            NavItem("What to fix first", f"{base}/fixes")]
+            NavItem("What to fix first", f"{base}/fixes"), NavItem("We've been hit", f"{base}/incidents")]
 
 
 def nav_for(principal: Principal) -> list[NavItem]:
