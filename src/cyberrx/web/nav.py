@@ -56,11 +56,17 @@ def home_of(principal: Principal) -> str:
     return "/practices"
 
 
+def manager_nav(practice_id: str) -> list[NavItem]:
+    """The practice's own pages (the practice manager's journey)."""
+    base = f"/practices/{practice_id}"
+    return [NavItem("Our practice", f"{base}/questionnaire"), NavItem("Our risk", f"{base}/risk"),
+            NavItem("What to fix first", f"{base}/fixes"), NavItem("We've been hit", f"{base}/incidents")]
+
+
 def nav_for(principal: Principal) -> list[NavItem]:
     kind = principal.organisation_kind
     if kind == OrgKind.PRACTICE:
-        return [NavItem("Our practice", f"/practices/{principal.organisation_id}"),
-                NavItem("Policies", "/policies"), NavItem("Claims", "/claims")]
+        return [*manager_nav(principal.organisation_id), NavItem("Policies", "/policies"), NavItem("Claims", "/claims")]
     if kind == OrgKind.BROKERAGE:
         return [NavItem("Clients", "/clients"), NavItem("Quotes", "/quotes"), NavItem("Policies", "/policies"),
                 NavItem("Claims", "/claims")]
@@ -70,4 +76,4 @@ def nav_for(principal: Principal) -> list[NavItem]:
             NavItem("Claims", "/claims")]
 
 
-__all__ = ["ROLE_LABELS", "NavItem", "Viewer", "home_of", "nav_for"]
+__all__ = ["ROLE_LABELS", "NavItem", "Viewer", "home_of", "manager_nav", "nav_for"]

@@ -163,6 +163,8 @@ class Incident(_Owned, Base):
     obligations: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(Id)
+    #: the breach playbook's steps ticked done: ``{"done": [step id, ...]}`` (None: none yet)
+    playbook_progress: Mapped[dict[str, Any] | None]
 
 
 class Claim(_Owned, Base):
