@@ -208,9 +208,11 @@ def test_what_to_fix_first_ranks_the_controls_and_finds_the_best_set_for_a_budge
     assert "405(d) HICP practice" in html and "months" in html
     frag = browser_client.get(f"/practices/{pid}/fixes?budget=2000",
                               headers={"HX-Request": "true", "HX-Target": "best-set"})
-    assert frag.status_code == 200 and "<html" not in frag.text and "Within $2,000.00 a year" in frag.text
+    # the best set within the budget, or the sentence that none pays for itself within it (which one depends on
+    # the loss model's figures, tested in tests/underwriting): either way it names the budget typed in
+    assert frag.status_code == 200 and "<html" not in frag.text and "within $2,000.00 a year" in frag.text.lower()
     full = browser_client.get(f"/practices/{pid}/fixes?budget=2000").text
-    assert "Within $2,000.00 a year" in full and 'value="2000"' in full
+    assert "within $2,000.00 a year" in full.lower() and 'value="2000"' in full
     bad = browser_client.get(f"/practices/{pid}/fixes?budget=lots")
     assert bad.status_code == 422 and 'id="budget-error"' in bad.text and 'value="lots"' in bad.text
 
