@@ -298,6 +298,14 @@ class ControlFigures(Result):
     technical_premium_reduction: Usd
     payback_months: float | None
     net_benefit: Usd
+    #: usd/yr: drop in the loss the practice keeps under the standard option as issued (retained = ground-up -
+    #: insured); net_benefit = premium_reduction + retained_loss_reduction - annual_cost
+    retained_loss_reduction: Usd = 0.0
+    #: what it does to insurability (a decline or refer turned into a quote, a coinsurance or sublimit removed)
+    insurability: str | None = None
+    #: required by law whatever its payback (``required_by``: the citation and what it requires)
+    required: bool = False
+    required_by: str | None = None
 
 
 class HicpPractice(Result):
@@ -331,6 +339,8 @@ class CurrentPosition(Result):
     premium: Usd
     technical_premium: Usd
     schedule_debits_capped: bool
+    #: usd/yr: expected loss the practice keeps under the standard option as issued to it
+    retained_loss: Usd = 0.0
 
 
 class Improvement(Result):
