@@ -143,6 +143,18 @@ class Program(Result):
     rule: str
 
 
+class Insurability(Result):
+    """Whether an insurer would write the practice as it stands, from the underwriting rules' eligibility.
+
+    ``insurable`` is False when the rules decline every option; ``refusals`` are the plain sentences of what an
+    insurer would refuse (a decline, or limits above a ``max_limit`` below the recommended limit) and ``rules``
+    their rule ids. The pricing rule on rate adequacy needs a quote and is not applied here."""
+
+    insurable: bool
+    refusals: list[str]
+    rules: list[str]
+
+
 class Gap(Result):
     """What the current cover leaves open in a 1-in-100 year (``uncovered_p99`` a share, ``_usd`` in usd)."""
 
@@ -193,9 +205,13 @@ class Assessment(Result):
     insured_loss: InsuredLoss | None = None
     retained_loss: LossStats | None = None
     policy_notes: list[str] | None = None
+    #: what an insurer would refuse today and why (the underwriting rules on the profile); None when not computed
+    insurability: Insurability | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
+        if out.get("insurability") is None:
+            out.pop("insurability", None)
         if self.policy_number is None and self.insured_loss is None:
             for key in ("policy_number", "insured_loss", "retained_loss", "policy_notes"):
                 out.pop(key)
