@@ -293,6 +293,8 @@ def test_a_control_that_lifts_a_decline_ranks_first_for_the_exposed_rdp_clinic_a
     # the others are money first, each with its exact net benefit
     for r in plan["recommendations"][1:]:
         assert r["insurability"] is None or "decline" not in r["insurability"]
+    # and the best set within the budget includes it: a set without it would save premium on a policy not offered
+    assert "mfa_remote_access" in plan["best_set"]["controls"]
 
 
 def test_the_hipaa_risk_analysis_is_required_for_the_mental_health_solo_whatever_its_payback():

@@ -31,7 +31,8 @@ HIPAA risk analysis, 45 CFR 164.308(a)(1)(ii)(A)) whatever their payback, then n
 benefit (to the cent) a control with an insurability effect ahead of one without.
 
 Controls interact (their multipliers compound on the same scenarios), so the best set is found by evaluating
-every set of one to three of the top candidates together, not by adding single figures.
+every set of one to three of the top candidates together, not by adding single figures; a control that lifts a
+decline of the standard option is in every set considered (where the budget allows it).
 """
 
 from __future__ import annotations
@@ -432,13 +433,18 @@ def improvement_plan(profile: PracticeProfile, rules: RuleSet, manual: RateManua
 def _best_set(profile: PracticeProfile, ev: _Evaluator, costs: ControlCosts, singles: Sequence[Recommendation],
               budget: float, recommend: Any) -> Recommendation | None:
     """The set of 1-3 controls with the largest net benefit (premium saved + retained loss avoided - cost, each set
-    measured together: controls interact) within budget, among the leading singles with a positive net benefit."""
+    measured together: controls interact) within budget, among the leading singles with a positive net benefit.
+    A control that lifts a decline of the standard option is in every set considered where the budget allows it
+    (without it no policy is on offer, so no premium is saved): the best set is then the best set with it."""
+    must = [r.controls[0] for r in singles if r.lifts_decline][:1]
+    if must and costs.set_cost(must, profile) > budget:
+        must = []
     pool = [r.controls[0] for r in sorted(singles, key=lambda r: -r.net_benefit) if r.net_benefit > 0]
-    pool = pool[:SET_CANDIDATES]
+    pool = [*must, *[c for c in pool if c not in must]][:SET_CANDIDATES]
     best: Recommendation | None = None
     for size in range(1, MAX_SET + 1):
         for combo in itertools.combinations(pool, size):
-            if costs.set_cost(combo, profile) > budget:
+            if costs.set_cost(combo, profile) > budget or not set(must) <= set(combo):
                 continue
             r = recommend(list(combo))
             if r.net_benefit > 0 and (best is None or r.net_benefit > best.net_benefit + 1e-9):
