@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.2.0"
 #: the version of the loss model and engine that seeded figures come from; bumped whenever a seeded result
 #: changes (tests/test_model_version.py pins a checksum of a small seeded run to it)
-MODEL_VERSION = "2026.12.3"
+MODEL_VERSION = "2026.12.4"
 #: kept for stored results and older callers: the same as :data:`MODEL_VERSION`
 ENGINE_VERSION = MODEL_VERSION
 

@@ -79,8 +79,9 @@ def test_mfa_is_first_and_pays_back_within_a_year_and_the_figures_say_why(no_mfa
     assert remote["annual_cost"] == 648
     assert remote["loss_reduction_mean"] == pytest.approx((1 - remote_freq) * it_loss, abs=0.01)   # to the cent
     # (2026.12.2: the ransomware family is half as frequent, recalibrated to the OCR portal's large-breach rate, so
-    # on expected ground-up loss alone MFA on remote access now pays back in about 17 months, not within a year;
-    # its tail effect below is unchanged in kind)
+    # on expected ground-up loss alone MFA on remote access pays back in about 17 months. Since issue 11 payback is
+    # on the practice's money, premium saved + retained loss avoided (about $950 + $120 a year against $648): about
+    # 7 months. The bound stays at 24 months, the figure this test has always allowed)
     assert remote["payback_months"] < 24
     assert remote["insurer_baseline"] is True
     assert remote["hicp_practice"] == {"practice": 3, "name": "Identity and Access Management",
@@ -109,15 +110,25 @@ def test_mfa_ranks_in_the_top_three_for_the_exposed_rdp_clinic():
 
 
 def test_reductions_are_never_negative_and_the_ranking_is_by_net_benefit(no_mfa_plan):
+    """Issue 11: net benefit is the practice's money, premium saved + retained loss avoided - cost (it was ground-up
+    loss avoided - cost, which counted the insurer's share of the loss as the practice's), exactly from the figures
+    shown, to the cent; payback on the same saving. Bayou has no decline to lift and no legally required control
+    missing, so its ranking is by net benefit alone."""
     recs = no_mfa_plan["recommendations"]
     for r in recs:
-        for key in ("loss_reduction_mean", "loss_reduction_p99", "premium_reduction", "technical_premium_reduction"):
+        for key in ("loss_reduction_mean", "loss_reduction_p99", "premium_reduction", "technical_premium_reduction",
+                    "retained_loss_reduction"):
             assert r[key] >= 0, (r["control"], key)
-        assert r["net_benefit"] == pytest.approx(r["loss_reduction_mean"] - r["annual_cost"], abs=0.01)
-        if r["loss_reduction_mean"] > 0:
-            assert r["payback_months"] == pytest.approx(12 * r["annual_cost"] / r["loss_reduction_mean"], abs=0.05)
+        saving = r["premium_reduction"] + r["retained_loss_reduction"]
+        assert r["net_benefit"] == round(saving - r["annual_cost"], 2)                  # exactly, to the cent
+        if saving > 0:
+            assert r["payback_months"] == pytest.approx(12 * r["annual_cost"] / saving, abs=0.05)
+        assert r["required"] is False and r["required_by"] is None
     nets = [r["net_benefit"] for r in recs]
     assert nets == sorted(nets, reverse=True)
+    best = no_mfa_plan["best_set"]
+    assert best["net_benefit"] == round(best["premium_reduction"] + best["retained_loss_reduction"]
+                                        - best["annual_cost"], 2)
 
 
 def test_candidates_are_the_missing_or_weak_controls():
@@ -242,3 +253,85 @@ def test_a_licence_partner_that_is_not_a_control_is_refused_at_load():
     del data["controls"]["mfa_remote_access"]["extension_per_year"]
     with pytest.raises(RuleFileError, match="same_licence_as needs extension_per_year"):
         parse_control_costs(data)
+
+
+def test_retained_loss_is_ground_up_less_insured_under_the_standard_option_as_issued():
+    """Worked through the engine's own split: the practice keeps ground-up - insured, the insured part from
+    ``engine.terms.insured_year_totals`` (``pricing.insured_annual``) with the standard option's issued terms."""
+    from cyberrx.engine.terms import compile_terms
+    from cyberrx.reference import load_loss_model as llm
+    from cyberrx.underwriting import load_manual, load_rules
+    from cyberrx.underwriting.forms import issued_form, pricing_form, to_terms
+    from cyberrx.underwriting.pricing import YearBook, insured_annual, simulate_years
+    from cyberrx.underwriting.roi import _PERIOD_START
+
+    clinic = profile("underwriting/clinic-no-mfa.yaml")
+    plan = improve(clinic, trials=TRIALS).to_dict()
+    manual, rules = load_manual(), load_rules()
+    segment, _, findings = rules.evaluate(clinic)
+    limit, retention = plan["standard_option"]["limit"], plan["standard_option"]["retention"]
+    seed = plan["seed"]
+    events = simulate_years(clinic, llm().tables, TRIALS, seed)
+    form = pricing_form(clinic, segment, limit, retention, manual.tables["policy_form"], _PERIOD_START)
+    issued = issued_form(form, findings, manual.tables["policy_form"])
+    terms = compile_terms(to_terms(issued), {c.value: clinic.controls.has(c) for c in Control})
+    kept = float((events.annual_total() - insured_annual(YearBook(events), terms)).mean())
+    assert plan["current"]["retained_loss"] == pytest.approx(kept, abs=0.01)
+    # the practice keeps a share of its ground-up loss, not all of it and not none
+    assert 0 < plan["current"]["retained_loss"] < plan["current"]["expected_annual_loss"]
+
+
+def test_a_control_that_lifts_a_decline_ranks_first_for_the_exposed_rdp_clinic_and_says_so():
+    """RDP open without MFA is declined (RDP-NO-MFA): MFA on remote access turns every option into a referral (RDP
+    is still exposed, RDP-EXPOSED) and removes the 50% coinsurance on ransom and lost income. Without it no policy
+    is on offer, so it ranks first whatever other controls save in money."""
+    plan = improve(profile("exposed-rdp-clinic.yaml"), trials=TRIALS).to_dict()
+    first = plan["recommendations"][0]
+    assert first["control"] == "mfa_remote_access"
+    assert first["insurability"].startswith("Makes the practice insurable")
+    assert "decline into refer" in first["insurability"] and "REMOTE-NO-MFA-COINSURANCE" in first["insurability"]
+    # the others are money first, each with its exact net benefit
+    for r in plan["recommendations"][1:]:
+        assert r["insurability"] is None or "decline" not in r["insurability"]
+    # and the best set within the budget includes it: a set without it would save premium on a policy not offered
+    assert "mfa_remote_access" in plan["best_set"]["controls"]
+
+
+def test_the_hipaa_risk_analysis_is_required_for_the_mental_health_solo_whatever_its_payback():
+    """The solo therapist has no current risk analysis: 45 CFR 164.308(a)(1)(ii)(A) requires one of every covered
+    entity. Its payback is decades on the practice's money, yet it is marked required, with the citation, and
+    ranked first (issue 11: it ranked last)."""
+    plan = improve(profile("solo-therapy-office.yaml"), trials=TRIALS).to_dict()
+    ra = by_control(plan)["risk_analysis_current"]
+    assert ra["required"] is True and "45 CFR 164.308(a)(1)(ii)(A)" in ra["required_by"]
+    assert ra["net_benefit"] < 0                                     # it does not pay for itself
+    assert plan["recommendations"][0]["control"] == "risk_analysis_current"
+    assert all(r["required"] is False for r in plan["recommendations"][1:])
+
+
+def test_the_large_group_is_told_edr_and_mdr_together_make_its_five_million_option_insurable():
+    """Gulf Coast Orthopaedic Partners has neither EDR nor MDR/SOC: LARGE-NO-EDR-MDR declines limits above $2M, so
+    its standard $5M option is declined. Neither control alone lifts the rule; each is told that together with the
+    other it turns the $5M decline into a quote (before issue 11 it read only "no control pays for itself")."""
+    recs = by_control(improve(profile("underwriting/large-group-no-edr.yaml"), trials=TRIALS).to_dict())
+    for control, partner in (("edr", "mdr_soc"), ("mdr_soc", "edr")):
+        text = recs[control]["insurability"]
+        assert text.startswith(f"Together with {partner}: makes the practice insurable"), text
+        assert "decline into quote at $5,000,000" in text
+
+
+def test_insurability_breaks_a_tie_in_money_and_required_outranks_money():
+    """Hand-made figures: equal net benefit, the control with an insurability effect goes first; a required
+    control goes ahead of a better-paying one; a lifted decline ahead of both."""
+    from cyberrx.underwriting.roi import Recommendation
+
+    def rec(net: float, **kw) -> Recommendation:
+        return Recommendation((Control.EDR,), 100.0, 0.0, 0.0, 100.0 + net, 0.0, **kw)
+
+    plain, insurable = rec(50.0), rec(50.0, insurability="removes X")
+    required, lifting = rec(-900.0, required_by="45 CFR 164.308(a)(1)(ii)(A): risk analysis"), rec(
+        -10.0, insurability="Makes the practice insurable", lifts_decline=True)
+    richer = rec(60.0)
+    ranked = sorted([plain, richer, insurable, required, lifting], key=Recommendation.rank_key)
+    assert ranked == [lifting, required, richer, insurable, plain]
+    assert plain.net_benefit == 50.0 and plain.figures()["net_benefit"] == 50.0

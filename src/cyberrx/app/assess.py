@@ -2,6 +2,10 @@
 
 Simulates block by block (memory bounded by the block, plus 8 bytes per trial for the annual total and the
 non-zero years by part), reports the distribution, the recommended program and the gap of existing cover.
+
+The use case also asks underwriting (the engine stays pure) two things: whether an insurer would write the practice
+as it stands (``insurability``: the rules' eligibility on the profile), and which coverage parts a policy offers,
+so that the recommended program names only parts a quote form can carry (``underwriting.forms.offered_parts``).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import numpy as np
 from cyberrx import MODEL_VERSION
 from cyberrx.domain.policy import PolicyTerms
 from cyberrx.domain.profile import PracticeProfile
-from cyberrx.domain.results import Assessment, InsuredLoss, LossStats
+from cyberrx.domain.results import Assessment, Insurability, InsuredLoss, LossStats, Program
 from cyberrx.engine.annual import AnnualLosses, simulate_annual
 from cyberrx.engine.executors import Executor, executor_for
 from cyberrx.engine.metrics import exceedance_curve, quantiles, summarize, tvar
@@ -25,6 +29,10 @@ from cyberrx.engine.scenarios import ScenarioParameters, build_parameters
 from cyberrx.engine.terms import CompiledTerms, compile_terms
 from cyberrx.errors import InvalidInput
 from cyberrx.reference import LossModelReference, load_loss_model
+from cyberrx.underwriting.forms import offered_parts
+from cyberrx.underwriting.quote import DECLINE, DEFAULT_LIMITS, decide
+from cyberrx.underwriting.rating import RateManual, load_manual
+from cyberrx.underwriting.rules import RuleSet, load_rules
 from cyberrx.vocab import PARTS, SCENARIOS, Control
 
 DEFAULT_TRIALS = 200_000
@@ -85,7 +93,7 @@ def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = D
     else:
         with executor_for(workers) as pool:  # the edge owns the pool: processes when workers > 1
             losses = run_simulation(params, trials, seed, terms=terms, executor=pool, progress=progress)
-    result = summarize_assessment(profile, ref, params, losses, seed)
+    result = underwriting_view(profile, summarize_assessment(profile, ref, params, losses, seed))
     if policy is not None and terms is not None and losses.insured is not None and losses.retained is not None:
         insured: dict[str, Any] = summarize(losses.insured, n_total=trials)
         parts = losses.insured_part_losses or [np.zeros(0) for _ in PARTS]
@@ -99,6 +107,41 @@ def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = D
             "policy_notes": list(terms.notes),
         })
     return result
+
+
+def insurability(profile: PracticeProfile, rules: RuleSet, recommended_limit: float) -> Insurability:
+    """Whether the rules leave any option of the quote grid undeclined, and what they refuse: each ``decline``
+    rule that fires, and each ``max_limit`` rule that declines the recommended limit (usd)."""
+    _, _, found = rules.evaluate(profile)
+    insurable = any(decide(limit, found)[0] != DECLINE for limit in DEFAULT_LIMITS)
+    refused = [f for f in found if f.rule.outcome == "decline"
+               or (f.rule.outcome == "max_limit" and recommended_limit > f.rule.params["limit"])]
+    return Insurability(insurable=insurable, refusals=[f.rule.message for f in refused],
+                        rules=[f.rule.id for f in refused])
+
+
+def offered_program(profile: PracticeProfile, program: Program, rules: RuleSet, manual: RateManual) -> Program:
+    """The program with only the sublimits of parts the practice's quote form offers; the rule says what was
+    dropped and why."""
+    segment, _ = rules.segments.classify(profile)
+    why_not = offered_parts(profile, segment, manual.tables["policy_form"])
+    dropped = {part: why for part, why in why_not.items() if why is not None and part in program.sublimits}
+    if not dropped:
+        return program
+    kept = {part: limit for part, limit in program.sublimits.items() if part not in dropped}
+    note = "; ".join(f"{part}: {why}" for part, why in sorted(dropped.items()))
+    return program.model_copy(update={
+        "sublimits": kept, "rule": f"{program.rule}; only parts a policy offers are recommended, dropped {note}"})
+
+
+def underwriting_view(profile: PracticeProfile, result: Assessment, rules: RuleSet | None = None,
+                      manual: RateManual | None = None) -> Assessment:
+    """The assessment with ``insurability`` and the recommended program restricted to the parts a policy offers."""
+    rules = rules or load_rules()
+    manual = manual or load_manual()
+    program = offered_program(profile, result.recommended, rules, manual)
+    return result.model_copy(update={"recommended": program,
+                                     "insurability": insurability(profile, rules, program.aggregate_limit)})
 
 
 def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, params: ScenarioParameters,
@@ -157,5 +200,5 @@ def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, para
     return Assessment.model_validate(result)
 
 
-__all__ = ["DEFAULT_SEED", "DEFAULT_TRIALS", "assess", "check_run_size", "run_simulation",
-           "summarize_assessment"]
+__all__ = ["DEFAULT_SEED", "DEFAULT_TRIALS", "assess", "check_run_size", "insurability", "offered_program",
+           "run_simulation", "summarize_assessment", "underwriting_view"]

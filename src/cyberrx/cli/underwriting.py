@@ -137,15 +137,24 @@ def improve_cmd(
               f"1-in-100 year {_usd(cur['p99'])}; premium {_usd(cur['premium'])} at "
               f"{_usd(data['standard_option']['limit'])} / {_usd(data['standard_option']['retention'])}")
     table = Table(title="Controls to add, best first (usd per year; 1-in-100 drop in usd)")
-    for name in ("#", "control", "cost/yr", "loss avoided", "1-in-100 drop", "premium drop", "payback months",
-                 "HICP", "insurers require"):
+    for name in ("#", "control", "cost/yr", "premium drop", "kept loss avoided", "net/yr", "payback months",
+                 "1-in-100 drop", "HICP", "insurers require"):
         table.add_column(name, justify="left" if name == "control" else "right", no_wrap=name == "control")
     for i, r in enumerate(data["recommendations"], 1):
         payback = "-" if r["payback_months"] is None else f"{r['payback_months']:.1f}"
-        table.add_row(str(i), r["control"], _usd(r["annual_cost"]), _usd(r["loss_reduction_mean"]),
-                      _usd(r["loss_reduction_p99"]), _usd(r["premium_reduction"]), payback,
-                      str(r["hicp_practice"]["practice"]), "yes" if r["insurer_baseline"] else "no")
+        table.add_row(str(i), r["control"], _usd(r["annual_cost"]), _usd(r["premium_reduction"]),
+                      _usd(r["retained_loss_reduction"]), _usd(r["net_benefit"]), payback,
+                      _usd(r["loss_reduction_p99"]), str(r["hicp_practice"]["practice"]),
+                      "yes" if r["insurer_baseline"] else "no")
     out.print(table)
+    for r in data["recommendations"]:
+        if r["required"]:
+            out.print(f"[bold]{r['control']} is required by law[/], whatever its payback: {r['required_by']}",
+                      highlight=False)
+        if r["insurability"]:
+            out.print(f"{r['control']}: {r['insurability']}", highlight=False)
+    out.print("Net = premium drop + kept loss avoided (what you pay under the standard option: retention, "
+              "coinsurance, uncovered parts, above the limits) - cost.", highlight=False)
     listed = {r["control"] for r in data["recommendations"]}
     for r in data["recommendations"]:
         shared = r.get("shared_licence")
@@ -158,7 +167,8 @@ def improve_cmd(
     best = data["best_set"]
     if best:
         out.print(f"Best set within {_usd(data['budget'])} a year: [bold]{', '.join(best['controls'])}[/] — costs "
-                  f"{_usd(best['annual_cost'])}, avoids {_usd(best['loss_reduction_mean'])} a year "
+                  f"{_usd(best['annual_cost'])}, saves {_usd(best['premium_reduction'])} of premium and "
+                  f"{_usd(best['retained_loss_reduction'])} of kept loss a year "
                   f"(net {_usd(best['net_benefit'])}).")
     else:
         out.print(f"No control pays for itself within a budget of {_usd(data['budget'])} a year.")

@@ -143,6 +143,18 @@ class Program(Result):
     rule: str
 
 
+class Insurability(Result):
+    """Whether an insurer would write the practice as it stands, from the underwriting rules' eligibility.
+
+    ``insurable`` is False when the rules decline every option; ``refusals`` are the plain sentences of what an
+    insurer would refuse (a decline, or limits above a ``max_limit`` below the recommended limit) and ``rules``
+    their rule ids. The pricing rule on rate adequacy needs a quote and is not applied here."""
+
+    insurable: bool
+    refusals: list[str]
+    rules: list[str]
+
+
 class Gap(Result):
     """What the current cover leaves open in a 1-in-100 year (``uncovered_p99`` a share, ``_usd`` in usd)."""
 
@@ -193,9 +205,13 @@ class Assessment(Result):
     insured_loss: InsuredLoss | None = None
     retained_loss: LossStats | None = None
     policy_notes: list[str] | None = None
+    #: what an insurer would refuse today and why (the underwriting rules on the profile); None when not computed
+    insurability: Insurability | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
+        if out.get("insurability") is None:
+            out.pop("insurability", None)
         if self.policy_number is None and self.insured_loss is None:
             for key in ("policy_number", "insured_loss", "retained_loss", "policy_notes"):
                 out.pop(key)
@@ -298,6 +314,14 @@ class ControlFigures(Result):
     technical_premium_reduction: Usd
     payback_months: float | None
     net_benefit: Usd
+    #: usd/yr: drop in the loss the practice keeps under the standard option as issued (retained = ground-up -
+    #: insured); net_benefit = premium_reduction + retained_loss_reduction - annual_cost
+    retained_loss_reduction: Usd = 0.0
+    #: what it does to insurability (a decline or refer turned into a quote, a coinsurance or sublimit removed)
+    insurability: str | None = None
+    #: required by law whatever its payback (``required_by``: the citation and what it requires)
+    required: bool = False
+    required_by: str | None = None
 
 
 class HicpPractice(Result):
@@ -331,6 +355,8 @@ class CurrentPosition(Result):
     premium: Usd
     technical_premium: Usd
     schedule_debits_capped: bool
+    #: usd/yr: expected loss the practice keeps under the standard option as issued to it
+    retained_loss: Usd = 0.0
 
 
 class Improvement(Result):

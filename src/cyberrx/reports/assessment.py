@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -58,7 +59,18 @@ def render_assessment(result: dict[str, Any], console: Console) -> None:
                     f"{gap['uncovered_p99']:.0%} ({usd(gap['uncovered_p99_usd'])})")
     program.add_row("How the program was chosen", rec["rule"])
 
-    body: list[Any] = [head, parts, scen, Panel(program, title="Insurance program")]
+    body: list[Any] = []
+    standing = result.get("insurability")
+    if standing is not None:
+        refusals = " ".join(escape(f"{text} [{rule}]") for text, rule in zip(standing["refusals"], standing["rules"],
+                                                                      strict=True))
+        if not standing["insurable"]:
+            body.append(f"[bold red]An insurer would refuse today:[/] {refusals}")
+        elif refusals:
+            body.append(f"[bold]An insurer would limit the cover today:[/] {refusals}")
+        else:
+            body.append("Insurable as it stands: no underwriting rule declines the practice.")
+    body += [head, parts, scen, Panel(program, title="Insurance program")]
     if "insured_loss" in result:
         ins, ret = result["insured_loss"], result["retained_loss"]
         t = Table.grid(padding=(0, 2))

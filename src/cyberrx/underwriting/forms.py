@@ -89,6 +89,28 @@ def pricing_form(profile: PracticeProfile, segment: Segment, limit: float, reten
     }
 
 
+def offered_parts(profile: PracticeProfile, segment: Segment, form: Mapping[str, Any]) -> dict[str, str | None]:
+    """Every coverage part of the vocabulary: None where the practice's quote form offers it, else why not.
+
+    >>> from cyberrx.underwriting import load_manual
+    >>> from cyberrx.domain import PracticeProfile, load_model
+    >>> p = load_model(PracticeProfile, "examples/lakeside-family-medicine.yaml")
+    >>> offered_parts(p, Segment.SMALL_PRACTICE, load_manual().tables["policy_form"])["betterment"]
+    'no quote form offers it (not in the rate manual policy_form)'
+    """
+    out: dict[str, str | None] = {}
+    for part in CoveragePart:
+        specs = form["coverages"].get(part.value)
+        if specs is None:
+            out[part.value] = "no quote form offers it (not in the rate manual policy_form)"
+        elif specs.get(segment.value, {}).get("only_if_outsourced") and not outsourced(profile):
+            out[part.value] = ("offered only to a practice with a hosted EHR or a critical business associate "
+                               "(policy_form only_if_outsourced)")
+        else:
+            out[part.value] = None
+    return out
+
+
 def issued_form(pricing: Mapping[str, Any], findings: Sequence[Finding], form: Mapping[str, Any]) -> dict[str, Any]:
     """The pricing form with the rules' restrictions and the subjectivities' warranties (a new mapping)."""
     limit = float(pricing["aggregate_limit"])
@@ -130,5 +152,5 @@ def sublimits_of(document: Mapping[str, Any]) -> dict[str, float]:
     return {k: float(v["limit"]) for k, v in document["coverages"].items() if float(v["limit"]) < agg}
 
 
-__all__ = ["issued_form", "outsourced", "policy_number", "pricing_form", "states_count", "sublimits_of",
-           "to_terms"]
+__all__ = ["issued_form", "offered_parts", "outsourced", "policy_number", "pricing_form", "states_count",
+           "sublimits_of", "to_terms"]

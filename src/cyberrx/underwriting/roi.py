@@ -5,17 +5,34 @@ For each control the practice lacks (or has weakly: training without phishing si
 
 - ``annual_cost`` usd/yr, from ``control_costs.yaml`` for the practice's employees and endpoints (MFA on e-mail
   and on remote access share one licence: the second costs only its extension);
-- ``loss_reduction_mean`` usd/yr: drop in expected annual ground-up loss, noise-free (``engine.analytic``);
+- ``loss_reduction_mean`` usd/yr: drop in expected annual ground-up loss, noise-free (``engine.analytic``), shown
+  for the whole picture (most of it is the insurer's once the practice is insured);
 - ``loss_reduction_p99`` usd: drop in the 1-in-100-year annual loss, simulated with common random numbers (both
   profiles under the no-controls ceiling, so every year's loss can only fall);
-- ``premium_reduction`` usd/yr: drop in the manual premium at the segment's standard option (rules' surcharges
-  included), and ``technical_premium_reduction`` on the same simulated years;
-- ``payback_months`` = 12 x annual_cost / loss_reduction_mean. The premium drop is shown but not added: it is the
-  insurer's share of the same loss avoided, returned in price, and adding both would count it twice;
-- ``net_benefit`` usd/yr = loss_reduction_mean - annual_cost: the ranking key.
+- ``premium_reduction`` usd/yr: drop in the manual premium at the segment's standard option (the rate manual
+  derived from the loss model, rules' surcharges included), and ``technical_premium_reduction`` on the same years;
+- ``retained_loss_reduction`` usd/yr: drop in the expected loss the practice keeps under the standard option as it
+  would be issued to it (the rules' sublimits and coinsurance, its controls as they are): retention, coinsurance,
+  uncovered parts and anything above the limits. Retained = ground-up - insured on each simulated year, the
+  insured part from ``engine.terms.insured_year_totals`` (``pricing.insured_annual``) with the option's compiled
+  terms, on common random numbers;
+- ``net_benefit`` usd/yr = premium_reduction + retained_loss_reduction - annual_cost: the practice's money (the
+  premium it stops paying and the loss it stops keeping; the insurer's share of the loss avoided comes back to it
+  only through the premium, so it is not counted twice);
+- ``payback_months`` = 12 x annual_cost / (premium_reduction + retained_loss_reduction).
+
+Insurability (``insurability``, a sentence or None): the underwriting rules are run on the twin with the control.
+A control that turns a decline or a referral into a quote at any limit of the quote grid (at the standard
+retention; rule decisions, the pricing rule on rate adequacy left to ``quote``), removes a coinsurance or lifts a
+sublimit says so; where a rule needs two missing controls together (EDR and MDR/SOC) the sentence names the
+partner. Ranking: a control that lifts a decline of the standard option first (without it there is no policy to
+save premium or retention on), then legally required controls (``required_by`` in ``control_costs.yaml``: the
+HIPAA risk analysis, 45 CFR 164.308(a)(1)(ii)(A)) whatever their payback, then net benefit, and at equal net
+benefit (to the cent) a control with an insurability effect ahead of one without.
 
 Controls interact (their multipliers compound on the same scenarios), so the best set is found by evaluating
-every set of one to three of the top candidates together, not by adding single figures.
+every set of one to three of the top candidates together, not by adding single figures; a control that lifts a
+decline of the standard option is in every set considered (where the budget allows it).
 """
 
 from __future__ import annotations
@@ -36,9 +53,9 @@ from cyberrx.engine.simulate import simulate
 from cyberrx.engine.terms import compile_terms
 from cyberrx.errors import RuleFileError
 from cyberrx.reference import LossModelReference, check_sources, read_data_file
-from cyberrx.underwriting.forms import pricing_form, to_terms
+from cyberrx.underwriting.forms import issued_form, pricing_form, to_terms
 from cyberrx.underwriting.pricing import TechnicalBasis, YearBook, candidate_ceiling, insured_annual, technical_price
-from cyberrx.underwriting.quote import standard_option
+from cyberrx.underwriting.quote import DECLINE, DEFAULT_LIMITS, QUOTE, REFER, decide, standard_option
 from cyberrx.underwriting.rating import RateManual
 from cyberrx.underwriting.rules import RuleSet
 from cyberrx.underwriting.segments import Segment
@@ -95,6 +112,11 @@ class ControlCosts:
         h = self.controls[control.value]["hicp"]
         return {"practice": h["practice"], "name": h["name"], "sub_practice": h["sub_practice"]}
 
+    def required_by(self, control: Control) -> str | None:
+        """The law that requires this control of every covered entity (citation: text), or None."""
+        req = self.controls[control.value].get("required_by")
+        return None if req is None else f"{req['citation']}: {req['text']}"
+
     def insurer_baseline(self, control: Control, segment: Segment) -> tuple[bool, str]:
         b = self.controls[control.value]["insurer_baseline"]
         return bool(b[segment.value]), str(b["note"])
@@ -118,6 +140,9 @@ def parse_control_costs(data: Mapping[str, Any], file: str = "control_costs.yaml
                 raise RuleFileError(f"{file}: controls.{c.value}: missing {key}")
         if not any(k in row for k in ("fixed_per_year", "per_employee_month", "per_endpoint_month")):
             raise RuleFileError(f"{file}: controls.{c.value}: no cost figure")
+        req = row.get("required_by")
+        if req is not None and not (isinstance(req, Mapping) and req.get("citation") and req.get("text")):
+            raise RuleFileError(f"{file}: controls.{c.value}.required_by needs citation and text")
         shared = row.get("same_licence_as")
         if shared is not None:
             allowed = {k.value for k in Control} - {c.value}
@@ -159,12 +184,14 @@ def with_controls(profile: PracticeProfile, controls: Sequence[Control]) -> Prac
 
 @dataclass(frozen=True)
 class _Measure:
-    """One profile's figures: expected annual loss, p99 (usd), manual and technical premium (usd/yr)."""
+    """One profile's figures: expected annual loss, p99 (usd), manual and technical premium (usd/yr), and the
+    expected loss it keeps under the standard option as issued to it (usd/yr)."""
 
     expected_loss: float
     p99: float
     premium: float
     technical: float
+    retained: float
 
 
 class _Evaluator:
@@ -190,12 +217,72 @@ class _Evaluator:
     def measure(self, profile: PracticeProfile) -> _Measure:
         params = build_parameters(profile, self.tables)
         events = simulate(params, self.trials, self.seed, candidate_rates=self.ceiling, ordered=False)
-        p99 = float(quantiles(events.annual_total(), [0.99])[0])
-        form = pricing_form(profile, self.segment, self.limit, self.retention,
-                            self.manual.tables["policy_form"], _PERIOD_START)
-        terms = compile_terms(to_terms(form), {c.value: profile.controls.has(c) for c in Control})
-        technical = technical_price(insured_annual(YearBook(events), terms), self.basis).technical_premium
-        return _Measure(expected_annual_loss(params), p99, self.premium(profile), technical)
+        ground_up = events.annual_total()
+        p99 = float(quantiles(ground_up, [0.99])[0])
+        policy_form = self.manual.tables["policy_form"]
+        form = pricing_form(profile, self.segment, self.limit, self.retention, policy_form, _PERIOD_START)
+        controls = {c.value: profile.controls.has(c) for c in Control}
+        book = YearBook(events)
+        terms = compile_terms(to_terms(form), controls)
+        technical = technical_price(insured_annual(book, terms), self.basis).technical_premium
+        # what the practice keeps: the option as it would be issued to it (the rules' sublimits and coinsurance),
+        # its warranties judged on the controls it has
+        _, _, findings = self.rules.evaluate(profile)
+        issued = compile_terms(to_terms(issued_form(form, findings, policy_form)), controls)
+        retained = float((ground_up - insured_annual(book, issued)).mean())
+        return _Measure(expected_annual_loss(params), p99, self.premium(profile), technical, retained)
+
+    def insurability(self, profile: PracticeProfile) -> _Standing:
+        """The rules' standing of ``profile``: decision per limit of the grid at the standard retention, and the
+        ids of the coinsurance and sublimit rules that fire."""
+        _, _, found = self.rules.evaluate(profile)
+        grid = sorted({*DEFAULT_LIMITS, self.limit})
+        decisions = tuple((float(x), decide(x, found)[0]) for x in grid if x > self.retention)
+        restrictions = {f.rule.id: f.rule.message for f in found if f.rule.outcome in ("coinsurance", "sublimit")}
+        return _Standing(decisions, restrictions)
+
+
+_RANK = {QUOTE: 0, REFER: 1, DECLINE: 2}
+
+
+@dataclass(frozen=True)
+class _Standing:
+    decisions: tuple[tuple[float, str], ...]     # (limit usd, quote | refer | decline)
+    restrictions: Mapping[str, str]              # coinsurance and sublimit rule id -> message
+
+    def improved_limits(self, other: _Standing) -> list[tuple[float, str, str]]:
+        """The limits whose decision is better in ``other``: (limit, this decision, that decision)."""
+        theirs = dict(other.decisions)
+        return [(x, d, theirs[x]) for x, d in self.decisions if _RANK[theirs[x]] < _RANK[d]]
+
+
+def _usd(x: float) -> str:
+    return f"${x:,.0f}"
+
+
+def insurability_text(base: _Standing, twin: _Standing, standard_limit: float,
+                      partner: Control | None = None) -> tuple[str | None, bool]:
+    """What the twin gains in insurability over the base (a sentence, or None) and whether it lifts a decline of
+    the standard option. ``partner``: the other control the twin also has (named in the sentence)."""
+    parts = []
+    changed = base.improved_limits(twin)
+    lifts_standard_decline = any(x == standard_limit and before == DECLINE for x, before, _ in changed)
+    every = len(changed) == len(base.decisions)
+    for after in (QUOTE, REFER):
+        for before in (DECLINE, REFER):
+            limits = [x for x, b, a in changed if b == before and a == after]
+            if limits and before != after:
+                where = "every limit" if every and len(limits) == len(changed) else \
+                    ", ".join(_usd(x) for x in limits)
+                parts.append(f"turns {before} into {after} at {where}")
+    for rid in (rid for rid in base.restrictions if rid not in twin.restrictions):
+        parts.append(f"removes {rid} ({base.restrictions[rid].rstrip('.')})")
+    if not parts:
+        return None, False
+    lead = "Makes the practice insurable: " if any(b == DECLINE for _, b, _ in changed) else ""
+    if partner is not None:
+        lead = f"Together with {partner.value}: {lead[0].lower() + lead[1:] if lead else ''}"
+    return lead + "; ".join(parts) + ".", lifts_standard_decline and partner is None
 
 
 #: the period written on the forms priced here (only the terms' amounts matter to the price)
@@ -204,20 +291,35 @@ _PERIOD_START = date(2027, 1, 1)
 
 @dataclass(frozen=True)
 class Recommendation:
+    """A control (or set) and its figures. The money figures are rounded to the cent first, so the net benefit
+    shown is exactly premium_reduction + retained_loss_reduction - annual_cost of the figures shown."""
+
     controls: tuple[Control, ...]
     annual_cost: float
     loss_reduction_mean: float
     loss_reduction_p99: float
     premium_reduction: float
     technical_premium_reduction: float
+    retained_loss_reduction: float = 0.0
+    insurability: str | None = None
+    lifts_decline: bool = False       # lifts a decline of the standard option
+    required_by: str | None = None
+
+    @property
+    def saving(self) -> float:
+        """usd/yr the practice keeps: premium saved + retained loss avoided (to the cent)."""
+        return round(round(self.premium_reduction, 2) + round(self.retained_loss_reduction, 2), 2)
 
     @property
     def net_benefit(self) -> float:
-        return self.loss_reduction_mean - self.annual_cost
+        return round(self.saving - round(self.annual_cost, 2), 2)
 
     @property
     def payback_months(self) -> float | None:
-        return None if self.loss_reduction_mean <= 0 else 12.0 * self.annual_cost / self.loss_reduction_mean
+        return None if self.saving <= 0 else 12.0 * self.annual_cost / self.saving
+
+    def rank_key(self) -> tuple[int, int, float, int]:
+        return (not self.lifts_decline, self.required_by is None, -self.net_benefit, self.insurability is None)
 
     def figures(self) -> dict[str, Any]:
         payback = self.payback_months
@@ -225,8 +327,10 @@ class Recommendation:
                 "loss_reduction_p99": round(self.loss_reduction_p99, 2),
                 "premium_reduction": round(self.premium_reduction, 2),
                 "technical_premium_reduction": round(self.technical_premium_reduction, 2),
+                "retained_loss_reduction": round(self.retained_loss_reduction, 2),
                 "payback_months": None if payback is None else round(payback, 1),
-                "net_benefit": round(self.net_benefit, 2)}
+                "net_benefit": self.net_benefit, "insurability": self.insurability,
+                "required": self.required_by is not None, "required_by": self.required_by}
 
 
 @dataclass(frozen=True)
@@ -269,11 +373,15 @@ class ImprovementPlan:
             "standard_option": {"limit": self.standard_option[0], "retention": self.standard_option[1]},
             "current": {"expected_annual_loss": round(self.base.expected_loss, 2), "p99": round(self.base.p99, 2),
                         "premium": self.base.premium, "technical_premium": round(self.base.technical, 2),
+                        "retained_loss": round(self.base.retained, 2),
                         "schedule_debits_capped": self.debits_capped},
             "recommendations": recs, "budget": self.budget, "best_set": best,
-            "method": ("loss_reduction_mean from the analytic expected loss; p99 and technical premium simulated "
-                       "with common random numbers; net_benefit = loss_reduction_mean - annual_cost; "
-                       "payback_months = 12 x annual_cost / loss_reduction_mean"),
+            "method": ("net_benefit = premium_reduction + retained_loss_reduction - annual_cost (the practice's "
+                       "money: manual premium at the standard option, and the loss it keeps under that option as "
+                       "issued, retained = ground-up - insured on common random numbers); payback_months = 12 x "
+                       "annual_cost / (premium_reduction + retained_loss_reduction); loss_reduction_mean (ground "
+                       "up, analytic) and loss_reduction_p99 shown, not added; ranked: lifts a decline of the "
+                       "standard option, then legally required, then net_benefit, then an insurability effect"),
             "trials": self.trials, "seed": self.seed, "control_costs_version": self.costs.version,
         }
 
@@ -289,14 +397,32 @@ def improvement_plan(profile: PracticeProfile, rules: RuleSet, manual: RateManua
     base = ev.measure(profile)
     budget = costs.default_budget(profile) if budget is None else float(budget)
 
+    standing = ev.insurability(profile)
+    pool = candidates(profile)
+
+    def insurability(controls: Sequence[Control]) -> tuple[str | None, bool]:
+        text, lifts = insurability_text(standing, ev.insurability(with_controls(profile, controls)), ev.limit)
+        if text is not None or len(controls) != 1:
+            return text, lifts
+        for other in pool:        # a rule that needs two missing controls together (EDR and MDR/SOC)
+            if other not in controls:
+                pair = ev.insurability(with_controls(profile, [*controls, other]))
+                alone = ev.insurability(with_controls(profile, [other]))
+                if standing.improved_limits(pair) and not standing.improved_limits(alone):
+                    return insurability_text(standing, pair, ev.limit, partner=other)[0], False
+        return None, False
+
     def recommend(controls: Sequence[Control], measured: _Measure | None = None) -> Recommendation:
         twin = with_controls(profile, controls)
         m = measured or ev.measure(twin)
+        text, lifts = insurability(controls)
+        required = [r for r in (costs.required_by(c) for c in controls) if r is not None]
         return Recommendation(tuple(controls), costs.set_cost(controls, profile),
                               base.expected_loss - m.expected_loss, base.p99 - m.p99, base.premium - m.premium,
-                              base.technical - m.technical)
+                              base.technical - m.technical, base.retained - m.retained, text, lifts,
+                              "; ".join(required) or None)
 
-    singles = sorted((recommend([c]) for c in candidates(profile)), key=lambda r: -r.net_benefit)
+    singles = sorted((recommend([c]) for c in pool), key=Recommendation.rank_key)
     best_set = _best_set(profile, ev, costs, singles, budget, recommend)
     items = manual.schedule_items(profile)
     capped = manual.schedule_modification(items, float(profile.annual_revenue)) >= manual.cap_debit
@@ -306,19 +432,24 @@ def improvement_plan(profile: PracticeProfile, rules: RuleSet, manual: RateManua
 
 def _best_set(profile: PracticeProfile, ev: _Evaluator, costs: ControlCosts, singles: Sequence[Recommendation],
               budget: float, recommend: Any) -> Recommendation | None:
-    """The set of 1-3 controls with the largest net benefit (analytic expected loss of the set) within budget."""
-    pool = [r.controls[0] for r in singles if r.net_benefit > 0][:SET_CANDIDATES]
-    base_loss = ev.expected_loss(profile)
-    best: tuple[float, tuple[Control, ...]] | None = None
+    """The set of 1-3 controls with the largest net benefit (premium saved + retained loss avoided - cost, each set
+    measured together: controls interact) within budget, among the leading singles with a positive net benefit.
+    A control that lifts a decline of the standard option is in every set considered where the budget allows it
+    (without it no policy is on offer, so no premium is saved): the best set is then the best set with it."""
+    must = [r.controls[0] for r in singles if r.lifts_decline][:1]
+    if must and costs.set_cost(must, profile) > budget:
+        must = []
+    pool = [r.controls[0] for r in sorted(singles, key=lambda r: -r.net_benefit) if r.net_benefit > 0]
+    pool = [*must, *[c for c in pool if c not in must]][:SET_CANDIDATES]
+    best: Recommendation | None = None
     for size in range(1, MAX_SET + 1):
         for combo in itertools.combinations(pool, size):
-            cost = costs.set_cost(combo, profile)
-            if cost > budget:
+            if costs.set_cost(combo, profile) > budget or not set(must) <= set(combo):
                 continue
-            net = base_loss - ev.expected_loss(with_controls(profile, combo)) - cost
-            if net > 0 and (best is None or net > best[0] + 1e-9):
-                best = (net, combo)
-    return None if best is None else recommend(list(best[1]))
+            r = recommend(list(combo))
+            if r.net_benefit > 0 and (best is None or r.net_benefit > best.net_benefit + 1e-9):
+                best = r
+    return best
 
 
 __all__ = ["ControlCosts", "ImprovementPlan", "Recommendation", "candidates", "improvement_plan",

@@ -53,7 +53,8 @@ class ProgramRow:
 
 @dataclass(frozen=True)
 class FixRow:
-    """A control to add, in rank order: yearly cost, money saved (loss avoided + premium drop), payback."""
+    """A control to add, in rank order: yearly cost, money saved (premium drop + the loss the practice keeps under
+    the standard option avoided), payback."""
 
     rank: int
     control: str
@@ -187,10 +188,10 @@ def risk_report_view(assessment: Assessment, improvement: Improvement, profile: 
         ]
     fixes = []
     for i, r in enumerate(improvement.recommendations, 1):
-        saved = r.loss_reduction_mean + r.premium_reduction
+        saved = r.retained_loss_reduction + r.premium_reduction
         fixes.append(FixRow(
             rank=i, control=control_label(r.control), cost_per_year=money(r.annual_cost),
-            loss_avoided_per_year=money(r.loss_reduction_mean), premium_drop_per_year=money(r.premium_reduction),
+            loss_avoided_per_year=money(r.retained_loss_reduction), premium_drop_per_year=money(r.premium_reduction),
             money_saved_per_year=money(round(saved, 2)), drop_in_1_in_100_year=money(r.loss_reduction_p99),
             payback=months(r.payback_months),
             hicp=f"{r.hicp_practice.practice}. {r.hicp_practice.name} ({r.hicp_practice.sub_practice})",
@@ -199,11 +200,13 @@ def risk_report_view(assessment: Assessment, improvement: Improvement, profile: 
     if best is not None:
         best_set = (f"Best set within a budget of {money(improvement.budget)} a year: "
                     f"{', '.join(control_label(c) for c in best.controls)}. It costs {money(best.annual_cost)} a "
-                    f"year and avoids {money(best.loss_reduction_mean)} of expected cost a year (net "
+                    f"year and saves {money(best.premium_reduction)} of premium and "
+                    f"{money(best.retained_loss_reduction)} of the cost you keep a year (net "
                     f"{money(best.net_benefit)}).")
     else:
         best_set = f"No control pays for itself within a budget of {money(improvement.budget)} a year."
-    fixes_note = (f"Money saved = expected cost avoided + premium drop, usd per year. Premium at the standard "
+    fixes_note = (f"Money saved = premium drop + the expected cost you keep (retention, coinsurance, uncovered "
+                  f"parts, above the limits) avoided, usd per year. Premium at the standard "
                   f"option {money(improvement.standard_option.limit)} limit / "
                   f"{money(improvement.standard_option.retention)} retention: "
                   f"{money(improvement.current.premium)} today. 405(d) HICP: the HHS Health Industry "
