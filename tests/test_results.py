@@ -161,7 +161,8 @@ def test_the_readme_python_example_runs():
     assert isinstance(namespace["a"], cyberrx.Assessment)
 
 
-@pytest.mark.parametrize("module", ["cyberrx", "cyberrx.domain.results"])
+@pytest.mark.parametrize("module", ["cyberrx", "cyberrx.domain.results", "cyberrx.engine.metrics",
+                                    "cyberrx.engine.rng"])
 def test_docstring_examples_run(module, monkeypatch):
     import importlib
 

@@ -53,3 +53,26 @@ def test_exceedance_curve_is_decreasing():
     assert np.all(np.diff(levels) >= 0) and np.all(np.diff(prob) <= 0)
     # the share of years with a loss at least as big as the smallest non-zero loss = share of non-zero years
     assert abs(prob[0] - (x > 0).mean()) < 1e-12
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e9, allow_nan=False), min_size=1, max_size=300),
+       st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=9))
+def test_linear_quantiles_are_numpys_bit_for_bit(values, qs):
+    from cyberrx.engine.executors import ThreadPoolExecutor
+    from cyberrx.engine.metrics import linear_quantiles
+
+    x = np.array(values)
+    expected = np.quantile(x, qs)
+    assert np.array_equal(linear_quantiles(x.copy(), qs), expected)
+    with ThreadPoolExecutor(2) as pool:
+        assert np.array_equal(linear_quantiles(x.copy(), qs, executor=pool), expected)
+
+
+def test_linear_quantiles_on_a_large_run_equal_numpys():
+    from cyberrx.engine.executors import ThreadPoolExecutor
+    from cyberrx.engine.metrics import linear_quantiles
+
+    x = np.random.default_rng(3).lognormal(11.0, 1.2, 1_000_003)
+    qs = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99)
+    with ThreadPoolExecutor(2) as pool:
+        assert np.array_equal(linear_quantiles(x.copy(), qs, executor=pool), np.quantile(x, qs))
