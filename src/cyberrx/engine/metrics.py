@@ -45,7 +45,8 @@ def quantiles(x: np.ndarray, qs: Sequence[float], n_total: int | None = None) ->
     # positions in the full sorted array: below n0 a zero, else the (i - n0)-th smallest non-zero
     wanted = np.unique(np.concatenate([lo, hi]) - n0)
     wanted = wanted[wanted >= 0]
-    part = np.partition(nz, wanted) if wanted.shape[0] else nz
+    part = nz                      # a copy already (boolean indexing): partitioned in place
+    select_order_statistics(part, wanted)
 
     def at(i: np.ndarray) -> np.ndarray:
         j = i - n0
@@ -87,6 +88,26 @@ def _partition(values: np.ndarray, kth: np.ndarray) -> None:
     values.partition(kth)
 
 
+def select_order_statistics(values: np.ndarray, positions: np.ndarray, *, executor: Executor | None = None) -> None:
+    """Reorder ``values`` in place so that ``values[p]`` is its ``p``-th smallest for every ``p`` in
+    ``positions`` (sorted, unique): ``numpy.partition`` at those positions.
+
+    With an ``executor`` whose workers share memory (threads, more than one), ``values`` is first partitioned at
+    its middle and the two halves are then partitioned at the same time, each at the positions on its side.
+    """
+    if positions.shape[0] == 0:
+        return
+    if executor is None or not executor.shares_memory or executor.workers < 2:
+        values.partition(positions)
+        return
+    mid = values.shape[0] // 2
+    values.partition(mid)
+    left, right = positions[positions < mid], positions[positions > mid] - (mid + 1)
+    jobs = [(half, k) for half, k in ((values[:mid], left), (values[mid + 1:], right)) if k.size]
+    for _ in executor.map(_partition, jobs):
+        pass
+
+
 def _lerp(a: float, b: float, t: float) -> float:
     # numpy's own linear interpolation (numpy/lib/_function_base_impl.py _lerp), so results are bit-identical
     diff = b - a
@@ -96,9 +117,9 @@ def _lerp(a: float, b: float, t: float) -> float:
 def linear_quantiles(x: np.ndarray, qs: Sequence[float], *, executor: Executor | None = None) -> np.ndarray:
     """``numpy.quantile(x, qs, overwrite_input=True)`` (linear), bit for bit, reordering ``x`` in place.
 
-    ``x`` is partitioned once at its middle, then each half at the order statistics the quantiles need on its
-    side; with an ``executor`` whose workers share memory (threads) the two halves are partitioned at the same
-    time. On 10,000,000 values and 8 quantiles this takes about 0.14 s against numpy's 0.38 s on two cores.
+    The order statistics are found by :func:`select_order_statistics`: with an ``executor`` of threads, the two
+    halves either side of the middle at the same time (on 10,000,000 values and 8 quantiles about 0.14 s
+    against numpy's 0.38 s on two cores). Unlike :func:`quantiles`, it interpolates exactly as numpy does.
 
     >>> x = np.array([5.0, 1.0, 4.0, 2.0, 3.0, 9.0])
     >>> bool(np.array_equal(linear_quantiles(x.copy(), [0.1, 0.5, 0.99]), np.quantile(x, [0.1, 0.5, 0.99])))
@@ -110,17 +131,7 @@ def linear_quantiles(x: np.ndarray, qs: Sequence[float], *, executor: Executor |
     h = [q * (n - 1) for q in qs]
     lows = [int(np.floor(v)) for v in h]
     needed = np.unique(np.array([*lows, *(min(lo + 1, n - 1) for lo in lows)], dtype=np.int64))
-    mid = n // 2
-    x.partition(mid)
-    left, right = needed[needed < mid], needed[needed > mid] - (mid + 1)
-    jobs = [(x[:mid], left), (x[mid + 1:], right)]
-    jobs = [(arr, k) for arr, k in jobs if k.size]
-    if executor is not None and executor.shares_memory and len(jobs) > 1:
-        for _ in executor.map(_partition, jobs):
-            pass
-    else:
-        for arr, k in jobs:
-            arr.partition(k)
+    select_order_statistics(x, needed, executor=executor)
     out = np.empty(len(qs))
     for i, (v, lo) in enumerate(zip(h, lows, strict=True)):
         hi = min(lo + 1, n - 1)
@@ -140,4 +151,5 @@ def exceedance_curve(x: np.ndarray, points: int = 200, n_total: int | None = Non
     return levels, prob
 
 
-__all__ = ["REPORTED_QUANTILES", "exceedance_curve", "linear_quantiles", "quantiles", "summarize", "tvar"]
+__all__ = ["REPORTED_QUANTILES", "exceedance_curve", "linear_quantiles", "quantiles", "select_order_statistics",
+           "summarize", "tvar"]
