@@ -230,3 +230,22 @@ def test_records_exposed_sit_within_ocr_portal_breach_sizes(lakeside, valley, re
     assert lk.max() <= lakeside.records
     vl = _events_of(valley, reference, Scenario.NETWORK_INTRUSION, n=50_000).records
     assert 5_400 <= np.median(vl) <= 398_319
+
+
+def test_the_text_report_at_80_columns_shows_every_amount_whole():
+    """On an 80-column terminal the coverage table drops the id column and never cuts an amount."""
+    import io
+
+    from rich.console import Console
+
+    from cyberrx.reports.assessment import render_assessment
+
+    data = assess(load_model_path("exposed-rdp-clinic.yaml"), 20_000, seed=1).to_dict()
+    out = io.StringIO()
+    render_assessment(data, Console(file=out, width=80))
+    text = out.getvalue()
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "business_interruption" not in text
+    for part, row in data["by_coverage"].items():
+        for figure in (row["mean"], row["tvar99"]):
+            assert f"${figure:,.0f}" in text, (part, figure)

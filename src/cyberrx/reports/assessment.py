@@ -17,6 +17,10 @@ def usd(x: float) -> str:
     return f"${x:,.0f}"
 
 
+#: from this console width the coverage table also shows each part's id
+WIDE_REPORT_COLUMNS = 100
+
+
 def render_assessment(result: dict[str, Any], console: Console) -> None:
     a = result["annual_loss"]
     rec = result["recommended"]
@@ -30,19 +34,23 @@ def render_assessment(result: dict[str, Any], console: Console) -> None:
     head.add_row("1 in 200 (p99.5)", usd(a["p995"]))
     head.add_row("Average of the worst 1% of years (TVaR99)", usd(a["tvar99"]))
 
-    parts = Table(title="Cost by what a cyber policy pays for", show_lines=False)
-    parts.add_column("coverage part")
-    parts.add_column("id", style="dim", no_wrap=True)
-    parts.add_column("expected / yr", justify="right")
-    parts.add_column("worst 1% of years (avg)", justify="right")
-    parts.add_column("typical claim", justify="right")
-    parts.add_column("recommended sublimit", justify="right")
+    # the ids (what --json and --policy files use) only where there is room: at 80 columns the amounts come first
+    show_ids = console.width >= WIDE_REPORT_COLUMNS
+    rows = []
     for part in PARTS:
         row = result["by_coverage"][part.value]
         sub = rec["sublimits"].get(part.value)
         typical = usd(row["median_when_hit"]) if row.get("median_when_hit") else "-"
-        parts.add_row(PART_LABELS[part.value], part.value, usd(row["mean"]), usd(row.get("tvar99", 0.0)), typical,
-                      usd(sub) if sub else "-")
+        rows.append((part, [usd(row["mean"]), usd(row.get("tvar99", 0.0)), typical, usd(sub) if sub else "-"]))
+    parts = Table(title="Cost by what a cyber policy pays for", show_lines=False)
+    parts.add_column("coverage part")
+    if show_ids:
+        parts.add_column("id", style="dim", no_wrap=True)
+    # an amount is never cut: each money column is at least as wide as its widest amount (headers may wrap)
+    for j, header in enumerate(("expected / yr", "worst 1% of years (avg)", "typical claim", "recommended sublimit")):
+        parts.add_column(header, justify="right", min_width=max(len(cells[j]) for _, cells in rows))
+    for part, cells in rows:
+        parts.add_row(PART_LABELS[part.value], *([part.value] if show_ids else []), *cells)
 
     scen = Table(title="What causes it")
     scen.add_column("incident type")
