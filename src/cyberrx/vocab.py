@@ -1,6 +1,9 @@
 """The project's vocabulary: ids used everywhere (code, data files, JSON, database).
 
-The order of ``CoveragePart`` members is the column order of every ``(n_trials, n_parts)`` array.
+The order of ``PARTS`` (the ``CoveragePart`` members the loss model simulates, in declaration order) is the column
+order of every ``(n_trials, n_parts)`` array. ``errors_and_omissions`` is a part a policy may carry (an OED
+account's ENO coverage round-trips through it) but no scenario costs, no quote form offers and no report shows:
+it is in ``EXCHANGE_ONLY_PARTS``, not in ``PARTS``.
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ from enum import StrEnum
 
 
 class CoveragePart(StrEnum):
-    """The twelve coverage parts of a cyber policy (first party, then third party)."""
+    """The coverage parts of a cyber policy (first party, then third party): the twelve the model simulates, then
+    ``errors_and_omissions`` (professional E&O, OED's ENO; carried by policy terms only)."""
 
     FORENSICS = "forensics"
     LEGAL = "legal"
@@ -23,11 +27,15 @@ class CoveragePart(StrEnum):
     SOCIAL_ENGINEERING = "social_engineering"
     REGULATORY = "regulatory"
     PRIVACY_LIABILITY = "privacy_liability"
+    ERRORS_AND_OMISSIONS = "errors_and_omissions"
 
 
-PARTS: tuple[CoveragePart, ...] = tuple(CoveragePart)
+#: parts a policy can carry for data exchange (OED) that the loss model, quote forms and reports leave out
+EXCHANGE_ONLY_PARTS = frozenset({CoveragePart.ERRORS_AND_OMISSIONS})
+PARTS: tuple[CoveragePart, ...] = tuple(p for p in CoveragePart if p not in EXCHANGE_ONLY_PARTS)
 PART_INDEX: dict[CoveragePart, int] = {p: i for i, p in enumerate(PARTS)}
-THIRD_PARTY_PARTS = frozenset({CoveragePart.REGULATORY, CoveragePart.PRIVACY_LIABILITY})
+THIRD_PARTY_PARTS = frozenset({CoveragePart.REGULATORY, CoveragePart.PRIVACY_LIABILITY,
+                               CoveragePart.ERRORS_AND_OMISSIONS})
 BI_PARTS = frozenset({CoveragePart.BUSINESS_INTERRUPTION, CoveragePart.CONTINGENT_BI})
 
 
@@ -98,6 +106,7 @@ class Training(StrEnum):
 
 __all__ = [
     "BI_PARTS",
+    "EXCHANGE_ONLY_PARTS",
     "PARTS",
     "PART_INDEX",
     "SCENARIOS",

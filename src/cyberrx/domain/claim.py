@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from cyberrx.domain.parsing import read_document
 from cyberrx.domain.policy import CAUSES, CONTROLS_ALLOWED, Day, Duration, Money, located, part_of
-from cyberrx.vocab import BI_PARTS, THIRD_PARTY_PARTS, Control, CoveragePart
+from cyberrx.vocab import BI_PARTS, EXCHANGE_ONLY_PARTS, PARTS, THIRD_PARTY_PARTS, Control, CoveragePart
 
 
 def _flag_only(v: object) -> object:
@@ -116,7 +116,13 @@ class LossLine(_Strict):
     @field_validator("coverage", mode="before")
     @classmethod
     def _known_part(cls, v: object) -> CoveragePart:
-        return part_of(v)
+        part = part_of(v)
+        if part in EXCHANGE_ONLY_PARTS:
+            # carried by policy terms for OED exchange; no claim arithmetic or explanation is written for it
+            raise PydanticCustomError("coverage_part", "{part} is carried for data exchange only: cyberrx does not "
+                                      "adjudicate it", {"part": part.value,
+                                                        "expected": ", ".join(p.value for p in PARTS)})
+        return part
 
     @model_validator(mode="after")
     def _shape_by_part(self) -> LossLine:
@@ -139,7 +145,7 @@ class LossLine(_Strict):
             if given:
                 raise PydanticCustomError("loss_shape", "{name} applies only to a claim against the insured",
                                           {"name": given[0], "expected": f"{given[0]} only on "
-                                           f"{', '.join(sorted(p.value for p in THIRD_PARTY_PARTS))} lines"})
+                                           f"{', '.join(sorted(p.value for p in THIRD_PARTY_PARTS - EXCHANGE_ONLY_PARTS))} lines"})
         return self
 
     @property

@@ -240,6 +240,56 @@ def apply_layer(amount: np.ndarray, attachment: Any, limit: Any, participation: 
     return to_cents(sliced * participation)
 
 
+def apply_deductible(amount: np.ndarray, deductible: Any, starts: np.ndarray | None = None) -> np.ndarray:
+    """What is left of each row after a deductible, usd, same shape as ``amount``.
+
+    ``amount`` ``(m,)`` or ``(m, k)`` usd; ``deductible`` usd, a scalar or ``(k,)`` (one per column: a coverage
+    part's own deductible). ``starts`` ``(m,)`` bool marks the first row of each group (a claim, an
+    occurrence) whose rows use one deductible up in turn; None: every row is its own group, so each row keeps
+    ``max(amount - deductible, 0)`` (OED's deductible, Oasis calcrule 12). Stacking a part's deductible under a
+    policy deductible is two calls: the parts' deductibles on the ``(m, k)`` grid, the policy's on the rows'
+    totals.
+
+    >>> apply_deductible(np.array([[100000., 100000.]]), np.array([10000., 25000.])).tolist()
+    [[90000.0, 75000.0]]
+    >>> apply_deductible(np.array([4000., 9000., 3000.]), 10000., np.array([True, False, False])).tolist()
+    [0.0, 3000.0, 3000.0]
+    """
+    if starts is None:
+        starts = np.ones(amount.shape[0], dtype=bool)
+    return amount - _eroded(amount, deductible, starts)
+
+
+def allocate_pro_rata(total: Any, weights: np.ndarray, group: np.ndarray | None = None) -> np.ndarray:
+    """Share each group's ``total`` out over its rows in proportion to ``weights``, usd, shaped like ``weights``.
+
+    ``weights`` ``(m,)`` with ``group`` ``(m,)`` ints indexing ``total`` ``(g,)``; or ``weights`` ``(n, k)``
+    with ``total`` ``(n,)`` and no ``group`` (each row's total over its ``k`` columns: an occurrence's layer
+    payout back to its coverages, in proportion to each coverage's loss after its own terms, as Oasis's
+    back-allocation does). A group whose weights sum to 0 gets 0. On the exact path each share is rounded
+    half-up to the cent on its own, so the shares may sum to a cent or so more or less than the total (OED's
+    validation case allocates 80,500.00 as shares summing to 80,500.01).
+
+    >>> allocate_pro_rata(np.array([1000., 0.]), np.array([[90000., 60000., 0.], [0., 0., 0.]])).tolist()
+    [[600.0, 400.0, 0.0], [0.0, 0.0, 0.0]]
+    """
+    if group is None:
+        if weights.ndim != 2:
+            raise ValueError("give group for one-dimensional weights")
+        n, k = weights.shape
+        flat = allocate_pro_rata(np.asarray(total).reshape(n), weights.ravel(), np.repeat(np.arange(n), k))
+        return flat.reshape(n, k)
+    total = np.asarray(total)
+    exact = is_exact(weights) or is_exact(total)
+    zero: Any = Decimal(0) if exact else 0.0
+    sums = np.full(total.shape[0], zero, dtype=object if exact else np.float64)
+    np.add.at(sums, group, weights)
+    positive = sums > 0
+    one: Any = Decimal(1) if exact else 1.0
+    share = total[group] * weights / np.where(positive, sums, one)[group]
+    return to_cents(np.where(positive[group], share, zero))
+
+
 def apply_aggregate(amount: np.ndarray, aggregate_limit: Any, line_period_starts: np.ndarray) -> np.ndarray:
     """What each line pays within the aggregate limit eroded by the lines before it in the period, usd ``(m,)``.
 
@@ -584,7 +634,7 @@ def insured_year_totals(events: EventTable, terms: CompiledTerms,
     return out
 
 __all__ = ["CENT", "CompiledTerms", "CoveredLines", "LayerTerms", "N_PARTS", "PolicyResult", "Settlement",
-           "apply_aggregate", "apply_coinsurance", "apply_layer", "apply_policy", "apply_retention", "apply_sublimit",
+           "allocate_pro_rata", "apply_aggregate", "apply_coinsurance", "apply_deductible", "apply_layer", "apply_policy", "apply_retention", "apply_sublimit",
            "apply_waiting_period", "claim_retention", "compile_terms", "coverage_key", "covered_grid",
            "covered_lines", "cumulative_within", "denied_events", "denied_lines", "insured_year_totals", "is_exact",
            "settle", "to_cents", "touched_lines"]
