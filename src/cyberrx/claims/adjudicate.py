@@ -297,6 +297,8 @@ def _results(policy: PolicyTerms, base: CompiledTerms, claims: Sequence[Claim], 
     col = grid.part_of_row
     fig = {name: to_cents(getattr(s, name)[rows, col]) for name in
            ("covered", "retention", "coinsurance", "after_sublimit", "after_layer", "payable")}
+    if s.deductible is not None:
+        fig["deductible"] = to_cents(s.deductible[rows, col])
     sub_used = {p: ZERO for p in PARTS}
     paid_so_far = ZERO
     out: list[Adjudication] = []

@@ -57,6 +57,10 @@ def explain_line(policy: PolicyTerms, claim: Claim, line: LossLine, figures: Map
     reasons: list[str] = []
     if line.is_bi:
         reasons.append(_waiting(policy, line, figures["covered"]))
+    deductible = figures.get("deductible", Decimal(0))
+    if deductible > 0:
+        reasons.append(f"deductible: {money(deductible)} of the {part.value} deductible of "
+                       f"{money(policy.coverages[part].deductible or Decimal(0))} (per claim, before the retention)")
     if figures["retention"] > 0:
         if _first_with_retention(lines, line):
             reasons.append(_retention(policy, claim, lines, figures["retention"], claim_retention))
@@ -65,7 +69,7 @@ def explain_line(policy: PolicyTerms, claim: Claim, line: LossLine, figures: Map
                            f"of {money(claim_retention)}")
     if figures["coinsurance"] > 0:
         reasons.append(_coinsurance(policy, claim, line, share, figures))
-    after_coins = figures["covered"] - figures["retention"] - figures["coinsurance"]
+    after_coins = figures["covered"] - deductible - figures["retention"] - figures["coinsurance"]
     if figures["after_sublimit"] < after_coins:
         limit = policy.coverages[part].limit
         left = max(Decimal(0), limit - before["sublimit_used"])
@@ -75,7 +79,9 @@ def explain_line(policy: PolicyTerms, claim: Claim, line: LossLine, figures: Map
         lay = policy.layer
         reasons.append(f"layer: this policy pays {_share(lay.participation)} of the period's covered loss between "
                        f"{money(lay.attachment)} and {money(lay.attachment + lay.limit)}: "
-                       f"{money(figures['after_layer'])} of this line's {money(figures['after_sublimit'])}")
+                       f"{money(figures['after_layer'])} of this line's {money(figures['after_sublimit'])}"
+                       + ("; the claim's layer payout shared among its lines pro rata to their covered loss after "
+                          "deductibles" if lay.allocation == "pro_rata" else ""))
     if figures["payable"] < figures["after_layer"]:
         agg = policy.aggregate_limit
         left = max(Decimal(0), agg - before["aggregate_paid"])

@@ -49,6 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "admin": ("cyberrx.cli.service", "Accounts, from the command line (the operator)."),
     "audit": ("cyberrx.cli.service", "The audit trail."),
     "demo": ("cyberrx.cli.demo", "The demo world, to try the web application with every role."),
+    "oed": ("cyberrx.cli.oed", "OED cyber accounts: import to policy terms, export, apply to losses."),
 }
 
 

@@ -97,6 +97,7 @@ class Incident(_Strict):
 
 
 _BI_FIELDS = ("downtime_hours", "income_loss_per_hour", "extra_expense")
+_LIABILITY = ", ".join(sorted(p.value for p in THIRD_PARTY_PARTS - EXCHANGE_ONLY_PARTS))
 
 
 class LossLine(_Strict):
@@ -144,8 +145,7 @@ class LossLine(_Strict):
             given = [f for f in ("claim_made", "reported") if getattr(self, f) is not None]
             if given:
                 raise PydanticCustomError("loss_shape", "{name} applies only to a claim against the insured",
-                                          {"name": given[0], "expected": f"{given[0]} only on "
-                                           f"{', '.join(sorted(p.value for p in THIRD_PARTY_PARTS - EXCHANGE_ONLY_PARTS))} lines"})
+                                          {"name": given[0], "expected": f"{given[0]} only on {_LIABILITY} lines"})
         return self
 
     @property

@@ -5,7 +5,8 @@ The shape is fixed by issue 3 (fields may be added, none renamed). Money is ``De
 shares (coinsurance, participation) are fractions from 0 to 1; hours and days are calendar hours and days.
 
 Terms that a policy leaves out mean the absence of that term, never a market default: a coverage part that is
-not listed is not covered; a part without its own ``retention`` takes the policy's ``retention``; a BI part
+not listed is not covered; a part without its own ``retention`` takes the policy's ``retention``; a part
+without a ``deductible`` has none stacked under it; a BI part
 without ``waiting_period_hours`` has none (0 hours) and without ``max_period_days`` has no period of restoration
 other than its limit.
 
@@ -238,10 +239,16 @@ class Period(_Strict):
 
 
 class CoverageTerms(_Strict):
-    """One coverage part's terms. ``limit``: usd per period (the sublimit, eroded by every claim)."""
+    """One coverage part's terms. ``limit``: usd per period (the sublimit, eroded by every claim).
+
+    ``deductible``: usd per claim taken from this part's covered loss alone, before the claim's retention (a
+    coverage deductible stacked under the policy's, as OED's ``PolDedNPBI`` under ``PolDed``); unlike
+    ``retention``, which replaces the policy's retention for the part, it adds to it.
+    """
 
     limit: Money
     retention: Money | None = None
+    deductible: Money | None = None
     coinsurance: Share = Decimal(0)
     waiting_period_hours: Duration | None = None
     max_period_days: Duration | None = None
@@ -327,13 +334,34 @@ class Condition(_Strict):
         return controls.get(self.control.value) is False
 
 
+class LayerAllocation(StrEnum):
+    """How a layer's payout on a claim is shared among the claim's lines (see :class:`Layer`)."""
+
+    IN_ORDER = "in_order"
+    PRO_RATA = "pro_rata"
+
+
 class Layer(_Strict):
     """An excess layer: pays ``participation`` x the part of the period's covered loss between ``attachment``
-    and ``attachment + limit`` (usd), after the primary terms (retention, coinsurance, sublimits)."""
+    and ``attachment + limit`` (usd), after the primary terms (retention, coinsurance, sublimits).
+
+    ``allocation``: ``in_order`` (the default) gives the layer's payout to the lines in the order they fill it;
+    ``pro_rata`` shares each claim's payout among its lines in proportion to each line's covered loss after its
+    part's deductible (OED's back-allocation: the figures Oasis reports per coverage).
+    """
 
     attachment: Money
     limit: Money
     participation: Share = Decimal(1)
+    allocation: LayerAllocation = LayerAllocation.IN_ORDER
+
+    @field_validator("allocation", mode="before")
+    @classmethod
+    def _known_allocation(cls, v: object) -> object:
+        if v not in {a.value for a in LayerAllocation} and not isinstance(v, LayerAllocation):
+            raise PydanticCustomError("allocation", "unknown allocation {value}", {
+                "value": repr(v), "expected": ", ".join(a.value for a in LayerAllocation)})
+        return v
 
     @field_validator("limit")
     @classmethod
@@ -362,6 +390,9 @@ class PolicyTerms(_Strict):
     layer: Layer | None = None
     retroactive_date: Day | None = None
     extended_reporting_days: Annotated[int, BeforeValidator(_no_bool), Field(ge=0)] = 0
+    #: the OED account row this policy was imported from, every field as written (``cyberrx oed import``), so
+    #: that an export gives back what the terms do not carry (identifiers, premium, industry, vendor codes)
+    oed: dict[str, str] | None = None
 
     @field_validator("coverages", mode="before")
     @classmethod
@@ -488,5 +519,6 @@ def load_policy(path: Any) -> PolicyTerms:
 
 
 __all__ = ["CAUSATION", "CAUSES", "EXCLUSION_RULES", "Condition", "CoverageTerms", "Exclusion", "Layer",
+           "LayerAllocation",
            "Money", "OnBreach", "Period", "PolicyTerms", "Share", "Trigger", "WaitingPeriodForm", "default_trigger",
            "load_policy", "located", "parse_policy", "part_of"]

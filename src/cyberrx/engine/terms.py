@@ -17,12 +17,15 @@ Steps, in the order of issue 3 (after denial and coverage, which zero whole rows
    it too (both are terms of the policy, as issue 3 orders them). Under the qualifying-period form (issue 12)
    an outage longer than the waiting period counts from hour zero (income/h x min(downtime, max hours) + extra
    expense) and a shorter one pays nothing.
+1b. :func:`apply_deductible` a part's own deductible (``CoverageTerms.deductible``, OED's coverage deductible),
+   used up per claim by that part's lines, stacked under the retention of step 2.
 2. :func:`claim_retention`, :func:`apply_retention` one retention per claim, the largest among the covered parts
    the claim touches (a line with a claimed amount above zero), taken from the covered lines in order.
 3. :func:`apply_coinsurance` the share the practice keeps of what is left.
 4. :func:`apply_sublimit` each part pays at most what remains of its limit in the period.
 5. :func:`apply_layer` (excess policies) the slice of the period's cumulative loss between attachment and
-   attachment + limit, times participation.
+   attachment + limit, times participation; with ``pro_rata`` allocation each claim's layer payout is then shared
+   among its lines by :func:`allocate_pro_rata`, in proportion to their covered loss after step 1b.
 6. :func:`apply_aggregate` at most what remains of the aggregate limit in the period.
 
 Denial (issue 12) is per row, or per row and part: a warranty in its causation form (``deny_caused``) denies
@@ -307,6 +310,7 @@ class LayerTerms:
     attachment: Any
     limit: Any
     participation: Any
+    pro_rata: bool = False
 
 
 @dataclass(frozen=True)
@@ -321,7 +325,8 @@ class CompiledTerms:
     resolution (which condition was breached, which scenario excluded), for reports. ``qualifying``
     ``(n_parts,)`` bool: the part's waiting period is a qualifying period (None: none is). ``caused_denial``
     ``(n_scenarios, n_parts)`` bool: the parts a breached causation warranty denies in each scenario's events
-    (None: no such warranty is breached).
+    (None: no such warranty is breached). ``deductible`` ``(n_parts,)`` usd: each part's own deductible, taken
+    per claim before the retention (None: no part has one).
     """
 
     covered: np.ndarray
@@ -337,6 +342,7 @@ class CompiledTerms:
     notes: tuple[str, ...] = ()
     qualifying: np.ndarray | None = None
     caused_denial: np.ndarray | None = None
+    deductible: np.ndarray | None = None
 
 
 def compile_terms(policy: PolicyTerms, controls: Mapping[str, bool],
@@ -381,15 +387,20 @@ def compile_terms(policy: PolicyTerms, controls: Mapping[str, bool],
             notes.append(f"{cause} excluded ({hit.value})")
     layer = None
     if policy.layer is not None:
-        layer = LayerTerms(num(policy.layer.attachment), num(policy.layer.limit), num(policy.layer.participation))
+        layer = LayerTerms(num(policy.layer.attachment), num(policy.layer.limit), num(policy.layer.participation),
+                           policy.layer.allocation == "pro_rata")
     qualifying = np.array([policy.qualifying_period(p) for p in PARTS])
     caused = np.array([[bool(policy.causing_conditions(controls, cause, p)) for p in PARTS] for cause in causes])
     if caused.any():
         notes += [f"{c.control.value} is not in place: the parts it could have caused are denied"
                   for c in policy.conditions if c.denies_caused and c.breached(controls)]
+    deductible = None
+    if any(policy.covers(p) and policy.coverages[p].deductible for p in PARTS):
+        deductible = np.array([num(policy.coverages[p].deductible or Decimal(0)) if policy.covers(p)
+                               else num(Decimal(0)) for p in PARTS], dtype=dtype)
     return CompiledTerms(covered, limit, retention, np.array(shares, dtype=dtype), waiting, max_hours,
                          num(policy.aggregate_limit), layer, bool(denying), np.array(excluded), tuple(notes),
-                         qualifying if qualifying.any() else None, caused if caused.any() else None)
+                         qualifying if qualifying.any() else None, caused if caused.any() else None, deductible)
 
 
 # ---- the whole pipeline ------------------------------------------------------------------------------------
@@ -398,7 +409,8 @@ class Settlement:
     """Each step's figure per row and part, usd ``(rows, n_parts)``.
 
     ``covered`` (after waiting period, coverage and denial), ``retention`` taken, ``coinsurance`` kept,
-    ``after_sublimit``, ``after_layer`` (equal to ``after_sublimit`` without a layer) and ``payable``.
+    ``after_sublimit``, ``after_layer`` (equal to ``after_sublimit`` without a layer) and ``payable``;
+    ``deductible`` taken by the parts' own deductibles (None where the terms have none).
     """
 
     covered: np.ndarray
@@ -408,6 +420,19 @@ class Settlement:
     after_layer: np.ndarray
     payable: np.ndarray
     claim_retention: np.ndarray
+    deductible: np.ndarray | None = None
+
+
+def _pro_rata_by_claim(after_layer: np.ndarray, weights: np.ndarray, claim_starts: np.ndarray) -> np.ndarray:
+    """Each claim's layer payout (the sum of its lines in ``after_layer``) shared among its lines in
+    proportion to ``weights`` (:func:`allocate_pro_rata`), ``(rows, parts)``."""
+    rows, parts = after_layer.shape
+    if rows == 0:
+        return after_layer
+    claim = np.cumsum(claim_starts) - 1
+    totals = np.full(int(claim[-1]) + 1, Decimal(0) if is_exact(after_layer) else 0.0, dtype=after_layer.dtype)
+    np.add.at(totals, claim, after_layer.sum(axis=1))
+    return allocate_pro_rata(totals, weights.ravel(), np.repeat(claim, parts)).reshape(rows, parts)
 
 
 def settle(covered: np.ndarray, touched: np.ndarray, terms: CompiledTerms, coinsurance: np.ndarray,
@@ -423,6 +448,8 @@ def settle(covered: np.ndarray, touched: np.ndarray, terms: CompiledTerms, coins
         period_starts: ``(rows,)`` bool, first row of each period (simulated year).
     """
     rows, parts = covered.shape
+    # step 1b: the parts' own deductibles, per claim, stacked under the claim's retention
+    net = covered if terms.deductible is None else apply_deductible(covered, terms.deductible, claim_starts)
     row_retention = claim_retention(terms.retention, touched, claim_starts)
     line_claim_starts = np.zeros((rows, parts), dtype=bool)
     line_claim_starts[:, 0] = claim_starts
@@ -430,17 +457,20 @@ def settle(covered: np.ndarray, touched: np.ndarray, terms: CompiledTerms, coins
     line_period_starts[:, 0] = period_starts
     flat_period_starts = line_period_starts.ravel()
 
-    taken = apply_retention(covered.ravel(), np.repeat(row_retention, parts), line_claim_starts.ravel())
+    taken = apply_retention(net.ravel(), np.repeat(row_retention, parts), line_claim_starts.ravel())
     taken = taken.reshape(rows, parts)
-    kept, rest = apply_coinsurance(covered - taken, coinsurance)
+    kept, rest = apply_coinsurance(net - taken, coinsurance)
     after_sublimit = apply_sublimit(rest, terms.limit, period_starts)
     after_layer = after_sublimit
     if terms.layer is not None:
         lay = terms.layer
         after_layer = apply_layer(after_sublimit.ravel(), lay.attachment, lay.limit, lay.participation,
                                   flat_period_starts).reshape(rows, parts)
+        if lay.pro_rata:
+            after_layer = _pro_rata_by_claim(after_layer, net, claim_starts)
     payable = apply_aggregate(after_layer.ravel(), terms.aggregate_limit, flat_period_starts).reshape(rows, parts)
-    return Settlement(covered, taken, kept, after_sublimit, after_layer, payable, row_retention)
+    return Settlement(covered, taken, kept, after_sublimit, after_layer, payable, row_retention,
+                      None if terms.deductible is None else covered - net)
 
 
 @dataclass(frozen=True)
@@ -615,7 +645,9 @@ def insured_year_totals(events: EventTable, terms: CompiledTerms,
         lines: the events' :func:`covered_lines` under ``terms``, or a function of ``terms`` giving them
             (a cache: settling many options reuses lines that share a :func:`coverage_key`); computed if None.
     """
-    if terms.layer is not None:
+    if terms.layer is not None or terms.deductible is not None:
+        # a layer slices the year in time order; parts' deductibles sit before the retention, which the lines
+        # below take from the covered amounts directly: both settle event by event
         return apply_policy(events.in_time_order(), terms).insured_annual
     if lines is None:
         lines = covered_lines(events, terms)
@@ -634,7 +666,7 @@ def insured_year_totals(events: EventTable, terms: CompiledTerms,
     return out
 
 __all__ = ["CENT", "CompiledTerms", "CoveredLines", "LayerTerms", "N_PARTS", "PolicyResult", "Settlement",
-           "allocate_pro_rata", "apply_aggregate", "apply_coinsurance", "apply_deductible", "apply_layer", "apply_policy", "apply_retention", "apply_sublimit",
-           "apply_waiting_period", "claim_retention", "compile_terms", "coverage_key", "covered_grid",
-           "covered_lines", "cumulative_within", "denied_events", "denied_lines", "insured_year_totals", "is_exact",
-           "settle", "to_cents", "touched_lines"]
+           "allocate_pro_rata", "apply_aggregate", "apply_coinsurance", "apply_deductible", "apply_layer",
+           "apply_policy", "apply_retention", "apply_sublimit", "apply_waiting_period", "claim_retention",
+           "compile_terms", "coverage_key", "covered_grid", "covered_lines", "cumulative_within", "denied_events",
+           "denied_lines", "insured_year_totals", "is_exact", "settle", "to_cents", "touched_lines"]
