@@ -260,7 +260,10 @@ def apply_deductible(amount: np.ndarray, deductible: Any, starts: np.ndarray | N
     """
     if starts is None:
         starts = np.ones(amount.shape[0], dtype=bool)
-    return amount - _eroded(amount, deductible, starts)
+    left = amount - _eroded(amount, deductible, starts)
+    if not is_exact(left):
+        np.maximum(left, 0.0, out=left)     # a cumulative sum's float error must not leave -1e-18
+    return left
 
 
 def allocate_pro_rata(total: Any, weights: np.ndarray, group: np.ndarray | None = None) -> np.ndarray:
