@@ -63,7 +63,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -359,6 +359,18 @@ def import_account(policies: Iterable[OedPolicy]) -> list[tuple[str, PolicyTerms
     return out
 
 
+def _layer_aggregate(aggregate_limit: Decimal, participation: Decimal) -> Decimal | None:
+    """The whole-cent 100% ``LayerAggLimit`` that gives ``aggregate_limit`` at ``participation`` (import rounds
+    the share up to the cent), or None where none does."""
+    if participation == 0:
+        return None
+    low = (aggregate_limit / participation).quantize(CENT, rounding=ROUND_FLOOR)
+    for candidate in (low, low + CENT):
+        if _ceil_cents(participation * candidate) == aggregate_limit:
+            return candidate
+    return None
+
+
 def _derived_fields(policy: PolicyTerms) -> tuple[dict[str, str], list[str]]:
     """The financial OED fields the terms say, and what the terms carry that OED cannot (one note each)."""
     notes: list[str] = []
@@ -374,13 +386,16 @@ def _derived_fields(policy: PolicyTerms) -> tuple[dict[str, str], list[str]]:
     out["LayerLimit"] = _text(layer_limit)
     aggregate = ""
     if policy.aggregate_limit != _ceil_cents(participation * layer_limit):
-        aggregate = _text(policy.aggregate_limit / participation) if participation else ""
-        if participation and _ceil_cents(participation * Decimal(aggregate)) != policy.aggregate_limit:
-            notes.append(f"aggregate_limit {policy.aggregate_limit} is not a whole-cent share of a LayerAggLimit")
+        found = _layer_aggregate(policy.aggregate_limit, participation)
+        if found is None:
+            notes.append(f"aggregate_limit {policy.aggregate_limit}: no LayerAggLimit in whole cents gives it at "
+                         f"participation {participation} (not written)")
+        else:
+            aggregate = _text(found)
     out["LayerAggLimit"] = aggregate
     if layer is not None and layer.allocation != "pro_rata":
         notes.append("layer.allocation in_order: OED back-allocates a layer pro rata")
-    policy_limit = _ceil_cents(participation * (Decimal(aggregate) if aggregate else layer_limit))
+    policy_limit = policy.aggregate_limit
     waiting = period = ""
     listed: list[str] = []
     for code, (_, parts) in COVERAGES.items():
@@ -437,8 +452,8 @@ def export_row(policy: PolicyTerms) -> tuple[dict[str, str], list[str]]:
     defaults.update({"PortNumber": "cyberrx", "AccNumber": policy.policy_number, "AccCurrency": "USD",
                      "PolPerilsCovered": "CYB", "LayerNumber": "1"})
     if policy.oed:
-        # the columns as imported, in their order; any export column the file did not have after them
-        row = dict(policy.oed) | {k: v for k, v in defaults.items() if k not in policy.oed}
+        # the columns as imported, in their order; the export columns the row left blank after them, blank
+        row = dict(policy.oed) | {k: "" for k in EXPORT_COLUMNS if k not in policy.oed}
         try:
             original = to_policy(parse_account(_csv_text([policy.oed]))[0])
             written, _ = _derived_fields(original)
