@@ -21,6 +21,8 @@ PART_LABELS: dict[str, str] = {
     CoveragePart.SOCIAL_ENGINEERING: "Funds-transfer fraud",
     CoveragePart.REGULATORY: "Regulators: OCR and state AG, penalties",
     CoveragePart.PRIVACY_LIABILITY: "Patient lawsuits",
+    # carried by OED-imported terms only (no quote form offers it): labelled where a policy's own parts are listed
+    CoveragePart.ERRORS_AND_OMISSIONS: "Professional errors and omissions",
 }
 
 SCENARIO_LABELS: dict[str, str] = {
