@@ -147,3 +147,23 @@ def test_an_e_and_o_claim_line_is_refused_with_the_parts_allowed():
             "cause": "ransomware", "occurred": "2027-02-01", "discovered": "2027-02-01"},
             "losses": [{"coverage": "errors_and_omissions", "amount": 1000}]})
     assert "privacy_liability" in str(err.value) and "allowed" in str(err.value)
+
+
+def test_export_to_a_folder_that_does_not_exist_is_one_clear_line(tmp_path):
+    runner.invoke(app, ["oed", "import", str(write(tmp_path, GOOD)), "--out", str(tmp_path)])
+    r = runner.invoke(app, ["oed", "export", str(tmp_path / "A1-POL1.yaml"), "--out",
+                            str(tmp_path / "missing" / "out.csv")])
+    assert r.exit_code == 2 and "--out: cannot write" in r.stderr
+    assert not (tmp_path / "missing").exists()
+
+
+def test_a_long_cyberrx_policy_number_exports_with_a_note_and_imports_back(tmp_path):
+    from cyberrx.domain.policy import parse_policy
+
+    policy = parse_policy({"policy_number": "CRX-Q-LAKESIDE-FAMILY-MEDICINE-L1000K-R10000", "insured": "Lakeside",
+                           "period": {"start": "2027-01-01", "end": "2028-01-01"}, "aggregate_limit": 1000000,
+                           "retention": 10000, "coverages": {"forensics": {"limit": 1000000}}})
+    text, notes = oed.export_account([policy])
+    assert any("PolNumber: longer than the 20 characters" in n for n in notes)
+    (again,) = oed.parse_account(text)
+    assert again.policy == policy.policy_number

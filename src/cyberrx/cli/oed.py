@@ -18,14 +18,19 @@ app = typer.Typer(name="oed", help="OED cyber accounts: import to policy terms, 
 
 def _write_all(files: dict[Path, str]) -> None:
     """Write every file or none: each to a temporary name first, then all renamed into place."""
+    from cyberrx.errors import InvalidInput
+
     temps: list[tuple[Path, Path]] = []
     try:
         for path, text in files.items():
             tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
             temps.append((tmp, path))
+            tmp.write_text(text, encoding="utf-8")
         for tmp, path in temps:
             os.replace(tmp, path)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write: {exc.strerror or exc}", field="--out", allowed="a writable path",
+                           source=str(exc.filename or "")) from None
     finally:
         for tmp, _ in temps:
             with contextlib.suppress(FileNotFoundError):

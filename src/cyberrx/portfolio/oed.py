@@ -215,8 +215,6 @@ def _read_row(line: int, fields: dict[str, str]) -> tuple[OedPolicy | None, list
     for name in ("AccCurrency", "LimitCurrency", "DedCurrency", "AnnualRevenueCurrency"):
         if row.text(name) and row.text(name) != "USD":
             row.bad(name, f"{row.text(name)!r}: cyberrx terms are in US dollars", "USD")
-    if len(row.text("PolNumber")) > 20:
-        row.bad("PolNumber", "is longer than OED's 20 characters", "at most 20 characters")
     money = {name: row.number(name, default=Decimal(0), cents=True) or Decimal(0) for name in MONEY_FIELDS}
     participation = row.number("LayerParticipation", default=Decimal(1), cents=False, upper=Decimal(1))
     waiting = row.number("BIWaitingPeriod", default=None, cents=False)
@@ -374,6 +372,8 @@ def _layer_aggregate(aggregate_limit: Decimal, participation: Decimal) -> Decima
 def _derived_fields(policy: PolicyTerms) -> tuple[dict[str, str], list[str]]:
     """The financial OED fields the terms say, and what the terms carry that OED cannot (one note each)."""
     notes: list[str] = []
+    if len(policy.policy_number) > 20:
+        notes.append("PolNumber: longer than the 20 characters of OED's field (written whole)")
     out: dict[str, str] = {"PolNumber": policy.policy_number, "InsuredName": policy.insured,
                            "PolInceptionDate": policy.period.start.isoformat(),
                            "PolExpiryDate": (policy.period.end - timedelta(days=1)).isoformat(),
