@@ -398,6 +398,7 @@ def _derived_fields(policy: PolicyTerms) -> tuple[dict[str, str], list[str]]:
     policy_limit = policy.aggregate_limit
     waiting = period = ""
     listed: list[str] = []
+    bi_terms: list[tuple[CoveragePart, Any]] = []
     for code, (_, parts) in COVERAGES.items():
         covered = [p for p in parts if policy.covers(p)]
         terms = [policy.coverages[p] for p in covered]
@@ -416,12 +417,22 @@ def _derived_fields(policy: PolicyTerms) -> tuple[dict[str, str], list[str]]:
         out[f"PolLimit{code}"] = "" if limit == policy_limit else _text(limit)
         deductible = min(deductibles)
         out[f"PolDed{code}"] = _text(deductible) if deductible else ""
-        for part, t in zip(covered, terms, strict=True):
-            if part in BI_PARTS:
-                if t.waiting_period_hours is not None:
-                    waiting = _text(t.waiting_period_hours / 24)
-                if t.max_period_days is not None:
-                    period = _text(t.max_period_days)
+        bi_terms += [(part, t) for part, t in zip(covered, terms, strict=True) if part in BI_PARTS]
+    waiting_hours = {t.waiting_period_hours for _, t in bi_terms}
+    periods = {t.max_period_days for _, t in bi_terms}
+    if len(waiting_hours) > 1 or len(periods) > 1:
+        notes.append("BIWaitingPeriod, BIPOI: OED has one of each for both BI parts; "
+                     + ", ".join(f"{p.value} {t.waiting_period_hours or 0} h, {t.max_period_days or 'no'} days"
+                                 for p, t in bi_terms) + f"; written {bi_terms[0][0].value}'s")
+    if bi_terms and bi_terms[0][1].waiting_period_hours is not None:
+        hours = bi_terms[0][1].waiting_period_hours
+        days = (hours / 24).quantize(Decimal("0.000001")).normalize()
+        waiting = _text(days)
+        if days * 24 != hours:
+            notes.append(f"BIWaitingPeriod: {hours} h is not a whole number of millionths of a day; written "
+                         f"{waiting} days")
+    if bi_terms and bi_terms[0][1].max_period_days is not None:
+        period = _text(bi_terms[0][1].max_period_days)
     out["BIWaitingPeriod"], out["BIPOI"] = waiting, period
     out["PolCoverage"] = "CYB" if len(listed) == len(CODES) else ";".join(listed)
     dropped = [p.value for p in policy.coverages if p not in CODE_OF_PART]
