@@ -132,9 +132,7 @@ def test_the_exported_account_pays_what_the_original_pays(rows, losses):
 
 
 def test_the_cli_round_trip_of_the_oasis_account_gives_its_row_back(tmp_path):
-    account = ROOT.parent / "shared" / "peers" / "oasislmf-validation-cyber" / "account.csv"
-    if not account.exists():
-        account = ROOT / "shared" / "peers" / "oasislmf-validation-cyber" / "account.csv"
+    account = Path(__file__).resolve().parent / "oasis_cyber" / "account.csv"
     runner = CliRunner()
     r = runner.invoke(app, ["oed", "import", str(account), "--out", str(tmp_path / "terms")])
     assert r.exit_code == 0, r.output

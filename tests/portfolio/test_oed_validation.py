@@ -28,10 +28,9 @@ from cyberrx.engine.terms import (
 )
 from cyberrx.portfolio import oed
 
-CASE = Path(__file__).resolve().parents[3] / "shared" / "peers" / "oasislmf-validation-cyber"
-if not CASE.is_dir():                            # a checkout outside /work: the worktree's own shared link
-    CASE = Path(__file__).resolve().parents[2] / "shared" / "peers" / "oasislmf-validation-cyber"
-pytestmark = pytest.mark.skipif(not CASE.is_dir(), reason="the Oasis validation case is not present")
+#: the case's data files, copied from ../shared/peers/oasislmf-validation-cyber (BSD 3-Clause, see its LICENSE)
+CASE = Path(__file__).resolve().parent / "oasis_cyber"
+PEERS = Path(__file__).resolve().parents[3] / "shared" / "peers" / "oasislmf-validation-cyber"
 ACCOUNT = CASE / "account.csv"
 CODE_OF_TYPE = {type_id: code for code, (type_id, _) in oed.COVERAGES.items()}
 
@@ -56,6 +55,12 @@ def expected_by_coverage() -> dict[str, Decimal]:
 def expected_total() -> Decimal:
     (row,) = _rows("loc_summary.csv")
     return Decimal(row["loss_il"])
+
+
+@pytest.mark.skipif(not PEERS.is_dir(), reason="../shared/peers is not beside this checkout")
+def test_the_copied_files_are_the_peers_files():
+    for path in CASE.rglob("*.csv"):
+        assert path.read_bytes() == (PEERS / path.relative_to(CASE)).read_bytes(), path
 
 
 def test_the_expected_files_are_what_the_issue_says():
