@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from cyberrx.cli import CONTEXT_SETTINGS
+from cyberrx.cli.amounts import LIST_HELP, parse_amount, parse_amounts
+from cyberrx.cli.console import WIDE_HELP
 from cyberrx.errors import InvalidInput
 
 # the option defaults are the rate grid's; the root imports this module only for these commands and their help
@@ -21,15 +23,8 @@ app = typer.Typer(context_settings=CONTEXT_SETTINGS)
 
 
 def _amounts(text: str, field: str) -> list[float]:
-    """Comma-separated whole-dollar amounts (``250000,1000000``); InvalidInput naming ``field`` otherwise."""
-    out = []
-    for item in text.split(","):
-        item = item.strip().replace("_", "")
-        if not item.isdigit():
-            raise InvalidInput(f"{item!r} is not a whole-dollar amount", field=field,
-                               allowed="comma-separated whole dollars, e.g. 250000,1000000")
-        out.append(float(item))
-    return out
+    """Amounts as :mod:`cyberrx.cli.amounts` reads them (``1,000,000``, ``1M,2M``, ``250k``)."""
+    return parse_amounts(text, field)
 
 
 def _day(text: str | None) -> date | None:
@@ -45,19 +40,19 @@ def _usd(x: float | None) -> str:
     return "-" if x is None else f"${x:,.0f}"
 
 
-def _console() -> Console:
-    from rich.console import Console
+def _console(wide: bool = False) -> Console:
+    from cyberrx.cli.console import console
 
-    out = Console()
-    return out if out.is_terminal else Console(width=120)
+    return console(wide=wide)
 
 
 @app.command("quote")
 def quote_cmd(
     profile: Path = typer.Argument(..., help="Practice profile (YAML or JSON)."),
-    limits: str = typer.Option(",".join(str(x) for x in DEFAULT_LIMITS), "--limits", help="Aggregate limits, usd."),
+    limits: str = typer.Option(",".join(str(x) for x in DEFAULT_LIMITS), "--limits",
+                                help=f"Aggregate limits, usd: {LIST_HELP}."),
     retentions: str = typer.Option(",".join(str(x) for x in DEFAULT_RETENTIONS), "--retentions",
-                                   help="Retentions per claim, usd."),
+                                   help="Retentions per claim, usd (as --limits)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
     terms_out: Path | None = typer.Option(None, "--terms-out", help="Write each option's policy terms (YAML) here."),
     effective: str | None = typer.Option(None, "--effective", help="First day of the policy period (YYYY-MM-DD); "
@@ -65,6 +60,7 @@ def quote_cmd(
     trials: int | None = typer.Option(None, "--trials", "-n", help="Simulated years (default: the rate manual's)."),
     seed: int | None = typer.Option(None, "--seed", help="Random seed (default: the rate manual's)."),
     rules: Path | None = typer.Option(None, "--rules", help="An edited underwriting rule file (default: shipped)."),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """Quote options for a practice: premium, technical price, decision, reasons and subjectivities."""
     from cyberrx.app.underwrite import quote, rules_from, write_terms
@@ -81,32 +77,11 @@ def quote_cmd(
             data["terms_written"] = [str(p) for p in written]
         typer.echo(to_json(data))
         return
-    _render_quote(data, _console())
+    from cyberrx.reports.terminal.quote import render_quote
+
+    render_quote(data, _console(wide), wide=wide)
     if written:
         typer.echo(f"policy terms of {len(written)} options written to {terms_out}")
-
-
-def _render_quote(data: dict[str, Any], out: Console) -> None:
-    from rich.table import Table
-
-    out.print(f"[bold]{data['practice']}[/] — segment: {data['segment'].replace('_', ' ')}"
-              + (f" ({'; '.join(data['segment_reasons'])})" if data["segment_reasons"] else ""))
-    table = Table(title="Quote options (usd per year)")
-    for name in ("limit", "retention", "premium", "technical", "adequacy", "decision", "sublimits"):
-        table.add_column(name, justify="left" if name in ("decision", "sublimits") else "right")
-    for o in data["options"]:
-        flag = " [red]below technical[/]" if o["below_technical"] else ""
-        subs = ", ".join(f"{k} {_usd(v)}" for k, v in o["sublimits"].items())
-        table.add_row(_usd(o["limit"]), _usd(o["retention"]), _usd(o["premium"]), _usd(o["technical_premium"]),
-                      "-" if o["rate_adequacy"] is None else f"{o['rate_adequacy']:.2f}{flag}", o["decision"], subs)
-    out.print(table)
-    reasons = {r for o in data["options"] for r in o["reasons"]}
-    for r in sorted(reasons):
-        out.print(f"  • {r}", highlight=False)
-    for s in data["options"][0]["subjectivities"] if data["options"] else []:
-        out.print(f"  subjectivity: {s['message']} [{s['rule']}]", highlight=False)
-    out.print(f"technical price: {data['technical_formula']} ({data['trials']:,} simulated years, seed "
-              f"{data['seed']})", highlight=False)
 
 
 @app.command("improve")
