@@ -59,9 +59,10 @@ def rule_id(reason: str) -> tuple[str, str]:
 
 
 def money_column(table: Table, header: str, cells: Sequence[str], **kwargs: Any) -> None:
-    """Add a right-aligned column that always fits its widest cell (the header may wrap, an amount never)."""
-    table.add_column(header, justify="right", no_wrap=True, min_width=max((len(c) for c in cells), default=1),
-                     **kwargs)
+    """Add a right-aligned column as wide as its widest cell and its header's longest word: the header wraps
+    between words, an amount never wraps or is cut."""
+    widest = max([*(len(c) for c in cells), *(len(w) for w in header.split())], default=1)
+    table.add_column(header, justify="right", width=widest, **kwargs)
 
 
 def bullets(console: Console, items: Sequence[str], marker: str = "-", indent: int = 2) -> None:
