@@ -120,7 +120,8 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except CyberRxError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            for line in str(exc).splitlines():  # every problem on its own line, in one style
+                typer.echo(f"error: {line}", err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
