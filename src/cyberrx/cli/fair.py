@@ -73,8 +73,10 @@ def render_text(s: FairSummary) -> str:
 @app.command("fair")
 def fair(
     model: Path = typer.Argument(..., help="An Open FAIR model as pyfair's FairModel.to_json writes it."),
-    simulations: int | None = typer.Option(
-        None, "--simulations", "-n", min=1, help="Simulations to run (default: the model's n_simulations)."),
+    trials: int | None = typer.Option(
+        None, "--trials", "-n", min=1, help="Simulations to run (default: the model's n_simulations)."),
+    simulations: int | None = typer.Option(None, "--simulations", min=1, hidden=True,
+                                           help="The former name of --trials."),
     seed: int | None = typer.Option(None, "--seed", min=0, help="Seed (default: the model's random_seed)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     workers: int | None = typer.Option(
@@ -86,7 +88,13 @@ def fair(
         from cyberrx.domain.fair_model import load_fair_model
 
         document = load_fair_model(model)  # builds the model's schema, so inside too
-    summary = run_fair(document, simulations=simulations, seed=seed, workers=workers).summary
+    if trials is not None and simulations is not None and trials != simulations:
+        from cyberrx.errors import InvalidInput
+
+        raise InvalidInput(f"--trials {trials} and --simulations {simulations} disagree", field="--trials",
+                           allowed="one of them (--simulations is the former name of --trials)")
+    summary = run_fair(document, simulations=trials if trials is not None else simulations, seed=seed,
+                       workers=workers).summary
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import sys
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
@@ -18,7 +19,7 @@ import typer.main
 from typer.core import TyperCommand, TyperGroup
 
 from cyberrx import __version__
-from cyberrx.cli import CONTEXT_SETTINGS
+from cyberrx.cli import CONTEXT_SETTINGS, plain_help
 from cyberrx.errors import CyberRxError
 
 EXIT_BAD_INPUT = 2
@@ -56,7 +57,7 @@ def load_command(name: str) -> Any:
     """The click command ``name`` of :data:`COMMANDS`, importing its module now."""
     module, _ = COMMANDS[name]
     group = typer.main.get_group(importlib.import_module(module).app)
-    return group if group.name == name else group.commands[name]
+    return plain_help(group if group.name == name else group.commands[name])
 
 
 class _LazyCommands(MutableMapping[str, Any]):
@@ -97,12 +98,23 @@ class _LazyCommands(MutableMapping[str, Any]):
         return len(COMMANDS) + sum(n not in COMMANDS for n in self.loaded)
 
 
+#: typer checks option values with pydantic: its words, said plainly
+_PLAIN_WORDS = {"Input should be a valid integer, unable to parse string as an integer": "a whole number is required",
+                "Input should be a valid number, unable to parse string as a number": "a number is required"}
+
+
 class _Group(TyperGroup):
     """Root group: lazy commands; maps every :class:`CyberRxError` to one line on stderr and exit code 2."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.commands = _LazyCommands(self.commands)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""   # no "<bool>" beside -h, --help
+        return option
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # names only: TyperGroup's would look every command up
@@ -115,6 +127,37 @@ class _Group(TyperGroup):
             super().format_help(ctx, formatter)
         finally:
             commands.stubs = False
+
+    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        """A mistake on the command line (an unknown option, a value of the wrong kind) is written like every
+        other error: ``error: ...`` on stderr, then the help command to read; exit code 2."""
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # typer vendors click
+        from typer.exceptions import Abort
+
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as exc:  # ``cyberrx`` or ``cyberrx claim`` alone: the help
+            if exc.ctx is not None:
+                typer.echo(exc.ctx.get_help())
+            sys.exit(0)
+        except UsageError as exc:
+            message = exc.format_message()
+            for pydantic_words, plain in _PLAIN_WORDS.items():
+                message = message.replace(pydantic_words, plain)
+            typer.echo(f"error: {message}", err=True)
+            if exc.ctx is not None:
+                typer.echo(f"  (see: {exc.ctx.command_path} -h)", err=True)
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            typer.echo(f"error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except Abort:
+            typer.echo("aborted", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -130,7 +173,7 @@ app = typer.Typer(
     name="cyberrx",
     help="Cyber risk and cyber insurance for US medical practices.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings=CONTEXT_SETTINGS,
 )
