@@ -50,21 +50,31 @@ def _fmt(node: str, x: float) -> str:
     return f"${x:,.0f}"
 
 
-def render_text(s: FairSummary) -> str:
-    """The summary as a plain-text table (money in usd, frequencies per year, probabilities as shares)."""
+def render_text(s: FairSummary, width: int | None = None) -> str:
+    """The summary as a plain-text table (money in usd, frequencies per year, probabilities as shares), at most
+    ``width`` columns wide (default: the terminal's, or ``COLUMNS``): where the table is wider, the ``source``
+    column is left out (``--json`` has it)."""
+    import shutil
+
+    width = width or shutil.get_terminal_size((100, 24)).columns
     head = ("node", "source", "mean", "stdev", "min", "max")
     rows = [(n.node, n.source, _fmt(n.node, n.mean), _fmt(n.node, n.stdev), _fmt(n.node, n.minimum),
              _fmt(n.node, n.maximum)) for n in s.nodes]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    line = "  ".join(
-        "{:<%d}" % w if i < 2 else "{:>%d}" % w for i, w in enumerate(widths)  # noqa: UP031
-    )
+    keep = list(range(len(head)))
+    if sum(widths) + 2 * (len(widths) - 1) > width:
+        keep.remove(1)
+    line = "  ".join(("{:<%d}" if i < 2 else "{:>%d}") % widths[i] for i in keep)  # noqa: UP031
+
+    def fmt(row: tuple[str, ...]) -> str:
+        return line.format(*(row[i] for i in keep))
+
     out = [f"Open FAIR model {s.name!r}: {s.simulations:,} simulations, seed {s.seed}",
-           "", line.format(*head), line.format(*("-" * w for w in widths))]
-    out += [line.format(*r) for r in rows]
+           "", fmt(head), fmt(tuple("-" * w for w in widths))]
+    out += [fmt(r) for r in rows]
     if s.vulnerability_share is not None:
-        out += ["", f"Vulnerability = share of simulations with Threat Capability > Control Strength: "
-                    f"{s.vulnerability_share:.4f}"]
+        out += ["", "Vulnerability = share of simulations with Threat Capability > Control Strength:",
+                f"  {s.vulnerability_share:.4f}"]
     out += ["", "Risk quantiles (usd per year):"]
     out += [f"  {k}  {_fmt('Risk', v):>16}" for k, v in s.risk_quantiles.items()]
     return "\n".join(out)
