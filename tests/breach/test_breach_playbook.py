@@ -40,7 +40,8 @@ def incident(**changes: Any) -> Incident:
 
 
 def profile(**changes: Any) -> PracticeProfile:
-    base: dict[str, Any] = {"name": "Lakeside Family Medicine", "specialty": "primary_care", "states": {"LA": 9000, "MS": 3000},
+    base: dict[str, Any] = {"name": "Lakeside Family Medicine",
+    "specialty": "primary_care", "states": {"LA": 9000, "MS": 3000},
                             "annual_revenue": 2_400_000, "ehr": {"vendor": "athenahealth", "hosting": "cloud"}}
     base.update(changes)
     return parse_model(PracticeProfile, base)

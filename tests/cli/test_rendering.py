@@ -37,7 +37,7 @@ def _run(args: list[str], width: int | None = None) -> str:
 def _assess_amounts(d: dict[str, Any]) -> Iterator[str]:
     for key in ("mean", "p50", "p95", "p99", "p995", "tvar99"):
         yield usd(d["annual_loss"][key])
-    for part, row in d["by_coverage"].items():
+    for row in d["by_coverage"].values():
         yield usd(row["mean"])
         yield usd(row["tvar99"])
         if row["median_when_hit"]:

@@ -64,7 +64,7 @@ def render_text(s: FairSummary, width: int | None = None) -> str:
     keep = list(range(len(head)))
     if sum(widths) + 2 * (len(widths) - 1) > width:
         keep.remove(1)
-    line = "  ".join(("{:<%d}" if i < 2 else "{:>%d}") % widths[i] for i in keep)  # noqa: UP031
+    line = "  ".join(("{:<%d}" if i < 2 else "{:>%d}") % widths[i] for i in keep)
 
     def fmt(row: tuple[str, ...]) -> str:
         return line.format(*(row[i] for i in keep))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import importlib
 import sys
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping, Sequence
 from typing import Any
 
 import typer
@@ -128,17 +128,19 @@ class _Group(TyperGroup):
         finally:
             commands.stubs = False
 
-    def main(self, args: Any = None, prog_name: Any = None, complete_var: Any = None, standalone_mode: bool = True,
-             **extra: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         """A mistake on the command line (an unknown option, a value of the wrong kind) is written like every
         other error: ``error: ...`` on stderr, then the help command to read; exit code 2."""
         from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # typer vendors click
         from typer.exceptions import Abort
 
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            return super().main(args, prog_name, complete_var, standalone_mode=False,
+                                 windows_expand_args=windows_expand_args, **extra)
         try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False,
+                              windows_expand_args=windows_expand_args, **extra)
         except NoArgsIsHelpError as exc:  # ``cyberrx`` or ``cyberrx claim`` alone: the help
             if exc.ctx is not None:
                 typer.echo(exc.ctx.get_help())

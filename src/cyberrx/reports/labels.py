@@ -102,5 +102,6 @@ def exclusion_label(exclusion: str) -> str:
     return EXCLUSION_LABELS.get(exclusion, exclusion.replace("_", " "))
 
 
-__all__ = ["CONTROL_LABELS", "DECISION_LABELS", "EXCLUSION_LABELS", "PART_LABELS", "RECIPIENT_LABELS", "SCENARIO_LABELS",
+__all__ = ["CONTROL_LABELS", "DECISION_LABELS", "EXCLUSION_LABELS", "PART_LABELS", "RECIPIENT_LABELS",
+           "SCENARIO_LABELS",
            "control_label", "exclusion_label", "part_label", "scenario_label"]
