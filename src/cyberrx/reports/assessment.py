@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from cyberrx.reports.labels import PART_LABELS, SCENARIO_LABELS
-from cyberrx.reports.terminal import money_column
+from cyberrx.reports.terminal import money_columns
 from cyberrx.vocab import PARTS
 
 
@@ -50,16 +50,17 @@ def render_assessment(result: dict[str, Any], console: Console) -> None:
     if show_ids:
         parts.add_column("id", style="dim", no_wrap=True)
     # an amount is never cut: each money column is as wide as its widest amount (headers wrap between words)
-    for j, header in enumerate(("expected / yr", "worst 1% of years (avg)", "typical claim", "recommended sublimit")):
-        money_column(parts, header, [cells[j] for _, cells in rows])
+    headers = ("expected / yr", "worst 1% of years (avg)", "typical claim", "recommended sublimit")
+    money_columns(parts, [(h, [cells[j] for _, cells in rows]) for j, h in enumerate(headers)], console.width - 4,
+                  40 + (18 if show_ids else 0))
     for part, cells in rows:
         parts.add_row(PART_LABELS[part.value], *([part.value] if show_ids else []), *cells)
 
     scen = Table(title="What causes it", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, expand=True)
     scen.add_column("incident type", ratio=1)
     ordered = sorted(result["by_scenario"].items(), key=lambda kv: -kv[1]["mean"])
-    money_column(scen, "incidents / yr", [f"{row['frequency']:.3f}" for _, row in ordered])
-    money_column(scen, "expected cost / yr", [usd(row["mean"]) for _, row in ordered])
+    money_columns(scen, [("incidents / yr", [f"{row['frequency']:.3f}" for _, row in ordered]),
+                         ("expected cost / yr", [usd(row["mean"]) for _, row in ordered])], console.width - 4, 44)
     for name, row in ordered:
         scen.add_row(SCENARIO_LABELS.get(name, name), f"{row['frequency']:.3f}", usd(row["mean"]))
 

@@ -58,11 +58,20 @@ def rule_id(reason: str) -> tuple[str, str]:
     return reason, ""
 
 
-def money_column(table: Table, header: str, cells: Sequence[str], **kwargs: Any) -> None:
-    """Add a right-aligned column as wide as its widest cell and its header's longest word: the header wraps
-    between words, an amount never wraps or is cut."""
-    widest = max([*(len(c) for c in cells), *(len(w) for w in header.split())], default=1)
+def money_column(table: Table, header: str, cells: Sequence[str], *, wrap_header: bool = True, **kwargs: Any) -> None:
+    """Add a right-aligned column as wide as its widest cell and its header (its longest word where the header
+    may wrap): an amount never wraps or is cut."""
+    words = header.split() if wrap_header else [header]
+    widest = max([*(len(c) for c in cells), *(len(w) for w in words)], default=1)
     table.add_column(header, justify="right", width=widest, **kwargs)
+
+
+def money_columns(table: Table, columns: Sequence[tuple[str, Sequence[str]]], width: int, label_room: int) -> None:
+    """:func:`money_column` for each (header, cells), the headers whole where they and ``label_room`` columns of
+    labels fit in ``width``, else wrapped between words."""
+    full = sum(max([len(header), *(len(c) for c in cells)]) + 2 for header, cells in columns)
+    for header, cells in columns:
+        money_column(table, header, cells, wrap_header=full + label_room > width)
 
 
 def bullets(console: Console, items: Sequence[str], marker: str = "-", indent: int = 2) -> None:
@@ -83,4 +92,4 @@ def is_wide(console_width: int, wide: bool) -> bool:
     return wide or console_width >= WIDE_COLUMNS
 
 
-__all__ = ["WIDE_COLUMNS", "bullets", "is_wide", "money_column", "rule_id", "usd", "usd_short"]
+__all__ = ["WIDE_COLUMNS", "bullets", "is_wide", "money_column", "money_columns", "rule_id", "usd", "usd_short"]

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cyberrx.reports.labels import CONTROL_LABELS
-from cyberrx.reports.terminal import bullets, is_wide, money_column, usd, usd_short
+from cyberrx.reports.terminal import bullets, is_wide, money_columns, usd, usd_short
 
 
 def _control(control: str) -> str:
@@ -44,8 +44,7 @@ def render_improve(data: dict[str, Any], out: Console, *, wide: bool = False) ->
     if more:
         columns += [("HICP", [str(r["hicp_practice"]["practice"]) for r in recs]),
                     ("insurers require", ["yes" if r["insurer_baseline"] else "no" for r in recs])]
-    for header, cells in columns:
-        money_column(table, header, cells)
+    money_columns(table, columns, out.width, 36 + (30 if wide else 0))
     for i, r in enumerate(recs):
         mark = " (required by law)" if r["required"] else " *" if r["insurer_baseline"] and not more else ""
         table.add_row(f"{i + 1}. {_control(r['control'])}{mark}", *([r["control"]] if wide else []),
@@ -94,11 +93,9 @@ def render_estimates(data: dict[str, Any], out: Console, *, wide: bool = False) 
                       box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, title_justify="left", expand=True)
         table.add_column("practice size", ratio=1)
         bands = [f"{usd_short(r['revenue_low'])}-{usd_short(r['revenue_high'])}" for r in rows]
-        money_column(table, "revenue", bands)
         cols = [("limit", [usd(r["limit"]) for r in rows]), ("retention", [usd(r["retention"]) for r in rows]),
                 ("premium", [f"{usd(r['premium_low'])}-{usd(r['premium_high'])}" for r in rows])]
-        for header, cells in cols:
-            money_column(table, header, cells)
+        money_columns(table, [("revenue", bands), *cols], out.width, 24)
         for i, r in enumerate(rows):
             table.add_row(r["size_label"], bands[i], *(cells[i] for _, cells in cols))
         out.print(table)
