@@ -217,7 +217,8 @@ def test_letter_html_is_escaped_and_complete():
     # the DRAFT notice is a visible banner, not a comment, and every placeholder left to fill is highlighted
     assert "<!--" not in page
     banner = page[page.index('<div class="draft"'): page.index("</div>")]
-    assert "<strong>DRAFT - not for sending.</strong>" in banner and "Delete this box before sending." in banner
+    assert banner.startswith('<div class="draft" role="note"><strong>DRAFT</strong> for Smith &amp; Jones')
+    assert "<strong>Delete this box before sending.</strong>" in banner
     assert "<mark>[Patient name]</mark>" in page
     assert "<mark>[date of the incident, or &#x27;between [date] and [date]&#x27;]</mark>" in page
 

@@ -163,6 +163,6 @@ def test_obligations_one_row_per_recipient_with_days_left():
     assert "also: CO, FL, WA" in also and "2027-05-13" in also and "23 days left" in also
 
 
-def test_wide_shows_ids_and_every_option_in_one_row_of_tables():
+def test_wide_shows_the_ids_and_the_secondary_columns():
     text = _run([*CASES["improve"][0], "--wide"])
     assert "mfa_email" in text and "insurers" in text

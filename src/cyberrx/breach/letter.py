@@ -260,8 +260,9 @@ def render_letter_html(letter: Letter) -> str:
     def para(text: str) -> str:
         return "<p>" + "<br>".join(_mark_placeholders(line) for line in text.split("\n")) + "</p>"
 
-    banner = (f'<div class="draft" role="note"><strong>DRAFT - not for sending.</strong> '
-              f"{_mark_placeholders(letter.editor_note)} Delete this box before sending.</div>")
+    note = letter.editor_note.removeprefix("DRAFT").lstrip()
+    banner = (f'<div class="draft" role="note"><strong>DRAFT</strong> {_mark_placeholders(note)} '
+              "<strong>Delete this box before sending.</strong></div>")
     body = [banner, f"<h1>{html.escape(letter.title)}</h1>"]
     body += [para(p) for p in letter.opening]
     for sec in letter.sections:

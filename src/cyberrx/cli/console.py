@@ -17,7 +17,7 @@ PIPED_WIDTH = 100
 #: the least width of ``--wide`` output
 WIDE_WIDTH = 160
 
-WIDE_HELP = "Show every column (ids, secondary figures) and every option in one table, whatever the width."
+WIDE_HELP = "Show every column (ids, secondary figures) and split no table to fit, whatever the width."
 
 
 def console(*, wide: bool = False, stderr: bool = False) -> Console:

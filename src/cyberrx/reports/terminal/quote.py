@@ -132,7 +132,8 @@ def render_quote(data: dict[str, Any], out: Console, *, wide: bool = False) -> N
     out.print(f"Technical price: {data['technical_formula']} ({data['trials']:,} simulated years, seed "
               f"{data['seed']}).", markup=False, highlight=False)
     if not is_wide(out.width, wide):
-        out.print("[dim]--wide: every option in one table and each rule's full grounds; --json: everything.[/]")
+        out.print("[dim]--wide: each retention's options in one table and each rule's full grounds; --json: "
+                  "everything.[/]")
 
 
 __all__ = ["render_quote"]
