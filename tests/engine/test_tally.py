@@ -59,3 +59,12 @@ def test_a_long_run_in_two_passes_gives_the_one_pass_assessment_to_the_cent(monk
     monkeypatch.setattr(assess_module, "STREAM_ABOVE_TRIALS", 0)
     two = assess_module.assess(profile, 600_000, 7, policy=policy).to_dict()   # counted, then collected
     assert one == two
+
+
+def test_the_bin_of_a_value_is_the_count_of_edges_at_or_below_it():
+    from cyberrx.engine.tally import EDGES, _bin_of
+
+    rng = np.random.default_rng(3)
+    for x in (rng.lognormal(8, 3, 200_000), EDGES, np.nextafter(EDGES, 0), np.nextafter(EDGES, np.inf),
+              np.array([1e-9, 0.01, 1e12, 1e15])):
+        assert np.array_equal(_bin_of(x), np.searchsorted(EDGES, x, side="right"))
