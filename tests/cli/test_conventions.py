@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,8 +34,12 @@ def test_assess_help_names_its_values_plainly():
 
 
 def test_shell_completion_is_available():
-    result = CliRunner().invoke(app, ["--show-completion", "bash"])
-    assert result.exit_code == 0 and "_cyberrx_completion" in result.output
+    # a fresh process, as a shell runs it (typer's completion keeps state in the process)
+    proc = subprocess.run([sys.executable, "-c", "import sys; sys.argv[0] = 'cyberrx'; "
+                           "from cyberrx.cli.main import main; main()", "--show-completion", "bash"],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "_cyberrx_completion" in proc.stdout and "complete -o default -F _cyberrx_completion cyberrx" in proc.stdout
 
 
 def test_fair_takes_trials_and_keeps_simulations_as_a_hidden_alias():
