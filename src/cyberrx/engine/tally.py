@@ -54,7 +54,7 @@ def _bin_of(values: np.ndarray) -> np.ndarray:
     the logarithm and corrected against the edges themselves: 3x faster on a block's unsorted values."""
     with np.errstate(divide="ignore"):
         est = np.floor(np.log10(values) * BINS_PER_DECADE)
-    b = np.clip(np.nan_to_num(est, neginf=-1e9, posinf=1e9), -1e9, 1e9).astype(np.int64) \
+    b: np.ndarray = np.clip(np.nan_to_num(est, neginf=-1e9, posinf=1e9), -1e9, 1e9).astype(np.int64) \
         - _LOW * BINS_PER_DECADE + 1
     np.clip(b, 0, N_BINS - 1, out=b)
     for _ in range(4):       # the logarithm is off by at most one bin; a second look confirms
