@@ -1,7 +1,7 @@
 """``cyberrx breach ...``: notification obligations, the incident playbook and the notice letter.
 
 Thin: read the files, call :mod:`cyberrx.breach`, render. Bad input raises :class:`cyberrx.errors.InvalidInput`,
-which the root command turns into one line on stderr and exit code 2.
+which the root command turns into "error: ..." lines on stderr (one a problem) and exit code 2.
 """
 
 from __future__ import annotations

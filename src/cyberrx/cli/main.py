@@ -1,4 +1,4 @@
-"""The ``cyberrx`` command. Domain errors become one clear line on stderr and exit code 2, here only.
+"""The ``cyberrx`` command. Domain errors become "error: ..." lines on stderr (one a problem) and exit code 2, here.
 
 The root knows every command by name and one-line help (:data:`COMMANDS`) and imports a command's module
 only when that command runs or its own help is asked (click's "LazyGroup" pattern), so ``cyberrx --version``
@@ -104,7 +104,8 @@ _PLAIN_WORDS = {"Input should be a valid integer, unable to parse string as an i
 
 
 class _Group(TyperGroup):
-    """Root group: lazy commands; maps every :class:`CyberRxError` to one line on stderr and exit code 2."""
+    """Root group: lazy commands; maps every :class:`CyberRxError` to "error: ..." lines on stderr (one a
+    problem) and exit code 2."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
