@@ -64,10 +64,17 @@ def test_issue_shape_is_accepted_exactly():
 
 
 def test_small_practice_may_leave_out_what_it_does_not_know():
-    p = parse_model(PracticeProfile, {"name": "Solo", "states": {"OR": 300}, "annual_revenue": 200000})
+    p = parse_model(PracticeProfile, {"name": "Solo", "specialty": "mental_health", "states": {"OR": 300},
+                                      "annual_revenue": 200000})
     assert p.providers == 1 and p.existing_coverage is None
     # unknown controls count as absent: no control is assumed in place
     assert not any(p.controls.has(c) for c in Control)
+
+
+def test_specialty_is_required_because_it_changes_the_attacks_and_the_rate():
+    with pytest.raises(InvalidInput) as err:
+        parse_model(PracticeProfile, {"name": "Solo", "states": {"OR": 300}, "annual_revenue": 200000})
+    assert str(err.value) == "specialty: this field is required"
 
 
 @pytest.mark.parametrize(

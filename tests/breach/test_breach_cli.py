@@ -14,7 +14,8 @@ from cyberrx.cli.main import app
 ROOT = Path(__file__).resolve().parents[2]
 INCIDENTS = ROOT / "examples" / "incidents"
 ISSUE_EXAMPLE = str(INCIDENTS / "lakeside-family-medicine.yaml")
-PROFILE = {"name": "Lakeside Family Medicine", "states": {"LA": 9000, "MS": 3000}, "annual_revenue": 2400000,
+PROFILE = {"name": "Lakeside Family Medicine",
+    "specialty": "primary_care", "states": {"LA": 9000, "MS": 3000}, "annual_revenue": 2400000,
            "ehr": {"vendor": "athenahealth", "hosting": "cloud"}}
 
 

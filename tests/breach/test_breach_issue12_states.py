@@ -148,7 +148,8 @@ def test_california_1280_15_only_for_a_cdph_licensed_facility():
 
 
 def test_playbook_warns_when_profile_and_incident_disagree_on_the_licence():
-    profile = parse_model(PracticeProfile, {"name": "Front Range Family Practice", "states": {"CA": 100},
+    profile = parse_model(PracticeProfile, {"name": "Front Range Family Practice",
+    "specialty": "primary_care", "states": {"CA": 100},
                                             "annual_revenue": 900000, "cdph_licensed_facility": True})
     inc = incident(affected_by_state={"CA": 10})
     book = build_playbook(inc, profile, assess_obligations(inc, today=date(2029, 1, 1)))
@@ -176,7 +177,8 @@ def test_without_data_elements_the_state_rows_ask_instead_of_guessing():
 
 
 def test_playbook_asks_for_the_data_elements_in_the_first_hours():
-    profile = parse_model(PracticeProfile, {"name": "Front Range Family Practice", "states": {"CO": 100},
+    profile = parse_model(PracticeProfile, {"name": "Front Range Family Practice",
+    "specialty": "primary_care", "states": {"CO": 100},
                                             "annual_revenue": 900000})
     inc = incident(data_elements=None)
     book = build_playbook(inc, profile, assess_obligations(inc, today=date(2029, 1, 1)))

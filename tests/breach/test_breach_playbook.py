@@ -40,7 +40,8 @@ def incident(**changes: Any) -> Incident:
 
 
 def profile(**changes: Any) -> PracticeProfile:
-    base: dict[str, Any] = {"name": "Lakeside Family Medicine", "states": {"LA": 9000, "MS": 3000},
+    base: dict[str, Any] = {"name": "Lakeside Family Medicine",
+    "specialty": "primary_care", "states": {"LA": 9000, "MS": 3000},
                             "annual_revenue": 2_400_000, "ehr": {"vendor": "athenahealth", "hosting": "cloud"}}
     base.update(changes)
     return parse_model(PracticeProfile, base)
@@ -213,8 +214,13 @@ def test_letter_html_is_escaped_and_complete():
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "Smith &amp; Jones &lt;Pediatrics&gt;" in page and "<Pediatrics>" not in page
     assert page.count("<h2>") == 5
-    comment = page[page.index("<!--") + 4: page.index("-->")]
-    assert "--" not in comment
+    # the DRAFT notice is a visible banner, not a comment, and every placeholder left to fill is highlighted
+    assert "<!--" not in page
+    banner = page[page.index('<div class="draft"'): page.index("</div>")]
+    assert banner.startswith('<div class="draft" role="note"><strong>DRAFT</strong> for Smith &amp; Jones')
+    assert "<strong>Delete this box before sending.</strong>" in banner
+    assert "<mark>[Patient name]</mark>" in page
+    assert "<mark>[date of the incident, or &#x27;between [date] and [date]&#x27;]</mark>" in page
 
 
 def test_letter_deadline_is_the_earliest_including_a_shorter_state_law():

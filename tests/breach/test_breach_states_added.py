@@ -197,7 +197,8 @@ def test_a_state_not_added_still_must_be_checked(state):
 
 def test_playbook_shows_the_oregon_date_inline():
     inc = incident(affected_by_state={"OR": 300, "AL": 5})
-    prof = parse_model(PracticeProfile, {"name": "Lakeside Family Medicine", "states": {"OR": 3000, "AL": 50},
+    prof = parse_model(PracticeProfile, {"name": "Lakeside Family Medicine",
+    "specialty": "primary_care", "states": {"OR": 3000, "AL": 50},
                                          "annual_revenue": 2_400_000})
     text = render_playbook_text(build_playbook(inc, prof, assess_obligations(inc, today=date(2027, 3, 20))))
     # Wednesday 2027-04-28 = 2027-03-14 + 45

@@ -125,5 +125,5 @@ def test_wide_terminal_gets_a_table():
     console = Console(width=120, record=True)
     render(adjudicate_files(POLICY, CLAIM), console)
     text = console.export_text()
-    assert "coinsurance" in text and "business_interruption" in text
-    assert any(line.split()[:2] == ["total", "486,200.00"] for line in text.splitlines() if line.strip())
+    assert "coinsurance" in text and "Lost income (own systems down)" in text
+    assert any(line.split()[:2] == ["total", "$486,200.00"] for line in text.splitlines() if line.strip())

@@ -10,6 +10,7 @@ so that the recommended program names only parts a quote form can carry (``under
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +27,7 @@ from cyberrx.engine.metrics import exceedance_curve, quantiles, summarize, tvar
 from cyberrx.engine.program import recommend_program, uncovered_share
 from cyberrx.engine.rng import DEFAULT_SUBJECT, Key
 from cyberrx.engine.scenarios import ScenarioParameters, build_parameters
+from cyberrx.engine.tally import TalliedLosses, Tally, tally_annual
 from cyberrx.engine.terms import CompiledTerms, compile_terms
 from cyberrx.errors import InvalidInput
 from cyberrx.reference import LossModelReference, load_loss_model
@@ -38,6 +40,9 @@ from cyberrx.vocab import PARTS, SCENARIOS, Control
 DEFAULT_TRIALS = 200_000
 DEFAULT_SEED = 20261123
 MAX_TRIALS = 50_000_000
+#: longer runs than this are summarised in two passes over the same keyed blocks (:mod:`cyberrx.engine.tally`):
+#: memory bounded by a block, not by the run; the same order statistics, sums added block by block
+STREAM_ABOVE_TRIALS = 2_000_000
 
 Progress = Callable[[int, int], None]
 
@@ -64,6 +69,14 @@ def _part_stats(values: np.ndarray, n_trials: int) -> dict[str, float]:
     }
 
 
+def _tally_part_stats(t: Tally) -> dict[str, float]:
+    """:func:`_part_stats` of a tallied series (same order statistics, sums added block by block)."""
+    if t.count == 0:
+        return {"mean": 0.0, "p99": 0.0, "tvar99": 0.0, "probability": 0.0, "median_when_hit": 0.0}
+    return {"mean": t.total / t.n_total, "p99": float(t.quantiles([0.99])[0]), "tvar99": t.tvar(0.99),
+            "probability": t.count / t.n_total, "median_when_hit": t.median_when_hit()}
+
+
 def check_run_size(trials: int, seed: int) -> None:
     if not 1_000 <= trials <= MAX_TRIALS:
         raise InvalidInput(f"{trials} is out of range", field="trials", allowed=f"1,000 to {MAX_TRIALS:,}")
@@ -88,12 +101,27 @@ def assess(profile: PracticeProfile, trials: int = DEFAULT_TRIALS, seed: int = D
     terms = None
     if policy is not None:
         terms = compile_terms(policy, {c.value: profile.controls.has(c) for c in Control})
+    run = tally_annual if trials > STREAM_ABOVE_TRIALS else run_simulation
     if executor is not None:     # the caller's executor: the caller owns (and closes) it
-        losses = run_simulation(params, trials, seed, terms=terms, executor=executor, progress=progress)
+        losses = run(params, trials, seed, terms=terms, executor=executor, progress=progress)
     else:
         with executor_for(workers) as pool:  # the edge owns the pool: processes when workers > 1
-            losses = run_simulation(params, trials, seed, terms=terms, executor=pool, progress=progress)
+            losses = run(params, trials, seed, terms=terms, executor=pool, progress=progress)
     result = underwriting_view(profile, summarize_assessment(profile, ref, params, losses, seed))
+    if isinstance(losses, TalliedLosses):
+        if policy is not None and losses.insured is not None and losses.retained is not None and \
+                losses.insured_parts is not None and terms is not None:
+            insured_t: dict[str, Any] = losses.insured.summary()
+            insured_t["by_coverage"] = {part.value: _tally_part_stats(losses.insured_parts[j])
+                                        for j, part in enumerate(PARTS)}
+            insured_t["claim_probability"] = losses.insured_years / trials
+            result = result.model_copy(update={
+                "policy_number": policy.policy_number,
+                "insured_loss": InsuredLoss.model_validate(insured_t),
+                "retained_loss": LossStats.model_validate(losses.retained.summary()),
+                "policy_notes": list(terms.notes),
+            })
+        return result
     if policy is not None and terms is not None and losses.insured is not None and losses.retained is not None:
         insured: dict[str, Any] = summarize(losses.insured, n_total=trials)
         parts = losses.insured_part_losses or [np.zeros(0) for _ in PARTS]
@@ -134,10 +162,16 @@ def offered_program(profile: PracticeProfile, program: Program, rules: RuleSet, 
         "sublimits": kept, "rule": f"{program.rule}; only parts a policy offers are recommended, dropped {note}"})
 
 
+@functools.cache
+def _shipped_rules() -> RuleSet:
+    """The shipped rule set, read once a process (reading its YAML took 0.1-0.5 s of every assessment)."""
+    return load_rules()
+
+
 def underwriting_view(profile: PracticeProfile, result: Assessment, rules: RuleSet | None = None,
                       manual: RateManual | None = None) -> Assessment:
     """The assessment with ``insurability`` and the recommended program restricted to the parts a policy offers."""
-    rules = rules or load_rules()
+    rules = rules or _shipped_rules()
     manual = manual or load_manual()
     program = offered_program(profile, result.recommended, rules, manual)
     return result.model_copy(update={"recommended": program,
@@ -145,10 +179,16 @@ def underwriting_view(profile: PracticeProfile, result: Assessment, rules: RuleS
 
 
 def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, params: ScenarioParameters,
-                         losses: AnnualLosses, seed: int) -> Assessment:
+                         losses: AnnualLosses | TalliedLosses, seed: int) -> Assessment:
     n = losses.n_trials
-    annual = summarize(losses.year_loss, n_total=n)
-    by_coverage = {part.value: _part_stats(losses.part_losses[j], n) for j, part in enumerate(PARTS)}
+    if isinstance(losses, TalliedLosses):
+        annual = losses.year.summary()
+        by_coverage = {part.value: _tally_part_stats(losses.parts[j]) for j, part in enumerate(PARTS)}
+        levels, prob = losses.year.exceedance()
+    else:
+        annual = summarize(losses.year_loss, n_total=n)
+        by_coverage = {part.value: _part_stats(losses.part_losses[j], n) for j, part in enumerate(PARTS)}
+        levels, prob = exceedance_curve(losses.year_loss, n_total=n)
     by_scenario = {
         s.value: {
             "frequency": float(params.frequency[i]),
@@ -170,7 +210,6 @@ def summarize_assessment(profile: PracticeProfile, ref: LossModelReference, para
     existing_retention = float(existing.retention) if existing else 0.0
     uncovered = uncovered_share(annual["p99"], existing_limit, existing_retention)
     total_rate = float(params.frequency.sum())
-    levels, prob = exceedance_curve(losses.year_loss, n_total=n)
     result: dict[str, Any] = {
         "practice": profile.name,
         "records": profile.records,

@@ -222,22 +222,57 @@ def render_letter_markdown(letter: Letter) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def render_letter_html(letter: Letter) -> str:
-    """A standalone HTML page (escaped, no scripts), ready to open in a word processor."""
-    def para(text: str) -> str:
-        return "<p>" + "<br>".join(html.escape(line) for line in text.split("\n")) + "</p>"
+def _mark_placeholders(text: str) -> str:
+    """``text`` escaped, each outermost ``[bracketed]`` placeholder (nested brackets included) in ``<mark>``.
 
-    note = html.escape(letter.editor_note).replace("--", "- -")  # "--" would end the comment early
-    body = [f"<!-- {note} -->", f"<h1>{html.escape(letter.title)}</h1>"]
+    >>> _mark_placeholders("On [date, or 'between [date] and [date]'] & more")
+    'On <mark>[date, or &#x27;between [date] and [date]&#x27;]</mark> &amp; more'
+    """
+    out: list[str] = []
+    depth, start, plain = 0, 0, 0
+    for i, ch in enumerate(text):
+        if ch == "[":
+            if depth == 0:
+                out.append(html.escape(text[plain:i]))
+                start = i
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append(f"<mark>{html.escape(text[start:i + 1])}</mark>")
+                plain = i + 1
+    out.append(html.escape(text[start if depth else plain:]))
+    return "".join(out)
+
+
+#: the draft banner and the placeholders stand out on screen and on paper
+_LETTER_STYLE = ("<style>.draft{border:3px solid #b00020;background:#fdecea;color:#5c0011;padding:.75em 1em;"
+                 "margin-bottom:1.5em;font-family:sans-serif}mark{background:#fff59d;color:inherit;"
+                 "outline:1px dashed #8d6e00}</style>")
+
+
+def render_letter_html(letter: Letter) -> str:
+    """A standalone HTML page (escaped, no scripts), ready to open in a word processor.
+
+    The editor's note is a visible DRAFT banner at the top (delete it before sending), and every [bracketed]
+    item still to complete is highlighted (``<mark>``).
+    """
+    def para(text: str) -> str:
+        return "<p>" + "<br>".join(_mark_placeholders(line) for line in text.split("\n")) + "</p>"
+
+    note = letter.editor_note.removeprefix("DRAFT").lstrip()
+    banner = (f'<div class="draft" role="note"><strong>DRAFT</strong> {_mark_placeholders(note)} '
+              "<strong>Delete this box before sending.</strong></div>")
+    body = [banner, f"<h1>{html.escape(letter.title)}</h1>"]
     body += [para(p) for p in letter.opening]
     for sec in letter.sections:
         body.append(f"<h2>{html.escape(sec.heading)}</h2>")
         body += [para(p) for p in sec.paragraphs]
         if sec.bullets:
-            body.append("<ul>" + "".join(f"<li>{html.escape(b)}</li>" for b in sec.bullets) + "</ul>")
+            body.append("<ul>" + "".join(f"<li>{_mark_placeholders(b)}</li>" for b in sec.bullets) + "</ul>")
     body += [para(p) for p in letter.closing]
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(letter.title)}</title></head>\n<body>\n" + "\n".join(body)
+            f"<title>{html.escape(letter.title)}</title>{_LETTER_STYLE}</head>\n<body>\n" + "\n".join(body)
             + "\n</body>\n</html>\n")
 
 

@@ -12,6 +12,7 @@ import typer
 # the option defaults are the service's; the root imports this module only for ``assess`` and its help
 from cyberrx.app.assess import DEFAULT_SEED, DEFAULT_TRIALS
 from cyberrx.cli import CONTEXT_SETTINGS
+from cyberrx.cli.console import WIDE_HELP
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,6 +60,7 @@ def assess_cmd(
     plot: Path | None = typer.Option(None, "--plot", help="Write charts to this PNG file (one per profile)."),
     policy: Path | None = typer.Option(None, "--policy", help="Policy terms (YAML/JSON): add what it pays."),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Processes to use; the answer is the same."),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP),
 ) -> None:
     """Estimate a year's cyber-incident cost for a practice, by coverage part, and the program it needs."""
     from rich.console import Console
@@ -91,9 +93,9 @@ def assess_cmd(
         docs = [data for data, _ in results]
         typer.echo(json.dumps(docs if several else docs[0], indent=2))
         return
-    out = Console()
-    if not out.is_terminal:
-        out = Console(width=110)
+    from cyberrx.cli.console import console
+
+    out = console(wide=wide)
     for data, chart in results:
         render_assessment(data, out)
         if chart is not None:

@@ -1,7 +1,7 @@
 """``cyberrx breach ...``: notification obligations, the incident playbook and the notice letter.
 
 Thin: read the files, call :mod:`cyberrx.breach`, render. Bad input raises :class:`cyberrx.errors.InvalidInput`,
-which the root command turns into one line on stderr and exit code 2.
+which the root command turns into "error: ..." lines on stderr (one a problem) and exit code 2.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from cyberrx.cli import CONTEXT_SETTINGS
+from cyberrx.cli.console import WIDE_HELP
 from cyberrx.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from cyberrx.breach import ObligationsReport
     from cyberrx.domain.incident import Incident
 
@@ -45,53 +44,23 @@ def _write(path: Path, text: str) -> None:
         raise InvalidInput(f"cannot write file ({exc.__class__.__name__})", source=str(path)) from None
 
 
-def _console() -> Console:
-    from rich.console import Console
-
-    out = Console()
-    return out if out.is_terminal else Console(width=110)
-
-
-def _render_obligations(report: ObligationsReport, out: Console) -> None:
-    verdict = "REPORTABLE BREACH" if report.reportable else "not a reportable breach"
-    out.print(f"[bold]{report.incident_id}[/bold] {report.entity} - {verdict} "
-              f"({report.total_affected} individuals, discovered {report.discovered.isoformat()})")
-    for reason in report.reasons:
-        out.print(f"  - {reason}", markup=False)
-    if report.obligations:
-        from rich.table import Table
-
-        table = Table(show_lines=True)
-        table.add_column("deadline", no_wrap=True)
-        table.add_column("recipient", no_wrap=True)
-        table.add_column("states")
-        table.add_column("method", ratio=3)
-        table.add_column("citation", ratio=1)
-        for o in report.obligations:
-            deadline = o.deadline.isoformat() if o.deadline else "-"
-            if o.rule_deadline and o.deadline != o.rule_deadline:
-                deadline += f"\n(rule: {o.rule_deadline.isoformat()})"
-            method = o.method + (f"\nOnly if {o.applies_if}." if o.applies_if else "")
-            table.add_row(deadline, o.recipient.value, ", ".join(o.states), method, o.citation)
-        out.print(table)
-    if report.warnings:
-        out.print("[bold]Warnings[/bold]")
-        for warning in report.warnings:
-            out.print(f"  ! {warning}", markup=False)
-
-
 @app.command("obligations")
 def obligations_cmd(
     incident: Path = typer.Argument(..., help="Incident (YAML or JSON)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of the table."),
     as_of: str | None = typer.Option(None, "--as-of", help=_AS_OF_HELP),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_HELP + " Here: the citation beside each deadline."),
 ) -> None:
-    """Must we notify, whom, and by when: each notice with its deadline and its 45 CFR or state citation."""
+    """Must we notify, whom, by when and how many days are left: one row per recipient, its 45 CFR or state
+    citation."""
     _, report = _load(incident, as_of)
     if json_out:
         typer.echo(json.dumps(report.as_dict(), indent=2))
     else:
-        _render_obligations(report, _console())
+        from cyberrx.cli.console import console
+        from cyberrx.reports.terminal.breach import render_obligations
+
+        render_obligations(report, console(wide=wide), wide=wide)
 
 
 class PlaybookFormat(StrEnum):

@@ -14,7 +14,6 @@ from cyberrx.cli import CONTEXT_SETTINGS
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
 
     from cyberrx.claims import Adjudication
 
@@ -46,72 +45,22 @@ def adjudicate_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """What the policy pays on CLAIM, line by line, after earlier claims given with --history."""
-    from rich.console import Console
-
     from cyberrx.claims import adjudicate_files
+    from cyberrx.cli.console import console
 
     result = adjudicate_files(policy, claim, history)
     if json_out:
         # the values of ``to_dict()``, written with cents (``45000.00``)
         typer.echo(money_json(result.to_result().model_dump()))
     else:
-        render(result, Console())
-
-
-_TABLE_WIDTH = 100
-
-
-def _table(result: Adjudication) -> Table:
-    from rich import box
-    from rich.table import Table
-
-    from cyberrx.claims.explain import money
-
-    table = Table(box=box.SIMPLE_HEAD)
-    table.add_column("#", justify="right")
-    table.add_column("coverage")
-    for name in ("claimed", "covered", "retention", "coinsurance", "payable"):
-        table.add_column(name, justify="right", no_wrap=True)
-    for i, x in enumerate(result.lines):
-        table.add_row(str(i), x.coverage.value, money(x.claimed), money(x.covered), money(x.retention),
-                      money(x.coinsurance), money(x.payable))
-    table.add_row("", "total", money(result.total_claimed), money(result.total_covered),
-                  money(result.total_retention), money(result.total_coinsurance), money(result.total_payable),
-                  style="bold")
-    return table
+        render(result, console())
 
 
 def render(result: Adjudication, console: Console) -> None:
-    """The adjudication as a table of lines with their reasons, then the totals."""
-    from cyberrx.claims.explain import money
+    """The adjudication: :func:`cyberrx.reports.terminal.claim.render_adjudication`."""
+    from cyberrx.reports.terminal.claim import render_adjudication
 
-    console.print(f"[bold]Claim {result.claim_id}[/] on policy {result.policy_number}: "
-                  f"[bold]{result.status.replace('_', ' ')}[/]")
-    for reason in result.denial_reasons:
-        console.print(f"  denied — {reason}")
-    for warning in result.warnings:
-        console.print(f"  [bold]warning[/] — {warning}", highlight=False)
-    if console.width >= _TABLE_WIDTH:
-        console.print(_table(result))
-    else:  # a narrow terminal: one block per line rather than a table cut at the edge
-        for i, x in enumerate(result.lines):
-            console.print(f"[{i}] {x.coverage.value}: claimed {money(x.claimed)} · covered {money(x.covered)} · "
-                          f"retention {money(x.retention)} · coinsurance {money(x.coinsurance)} · "
-                          f"[bold]payable {money(x.payable)}[/]", highlight=False)
-        console.print(f"total: claimed {money(result.total_claimed)} · covered {money(result.total_covered)} · "
-                      f"retention {money(result.total_retention)} · coinsurance {money(result.total_coinsurance)} · "
-                      f"[bold]payable {money(result.total_payable)}[/]", highlight=False)
-    for i, x in enumerate(result.lines):
-        for reason in x.reasons:
-            console.print(f"  [{i}] {x.coverage.value} — {reason}", highlight=False)
-    for trigger in result.triggers:
-        console.print(f"trigger: {trigger}", highlight=False)
-    console.print(f"line order: {result.line_order}", highlight=False)
-    console.print(f"retention applied: {money(result.retention_applied)}; aggregate remaining after this claim: "
-                  f"{money(result.aggregate_remaining)}")
-    if result.history:
-        earlier = ", ".join(f"{c} ({s.replace('_', ' ')}, {money(v)})" for c, s, v in result.history)
-        console.print(f"earlier claims on the policy: {earlier}")
+    render_adjudication(result, console)
 
 
 __all__ = ["app", "money_json", "render"]

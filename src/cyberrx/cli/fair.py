@@ -50,21 +50,31 @@ def _fmt(node: str, x: float) -> str:
     return f"${x:,.0f}"
 
 
-def render_text(s: FairSummary) -> str:
-    """The summary as a plain-text table (money in usd, frequencies per year, probabilities as shares)."""
+def render_text(s: FairSummary, width: int | None = None) -> str:
+    """The summary as a plain-text table (money in usd, frequencies per year, probabilities as shares), at most
+    ``width`` columns wide (default: the terminal's, or ``COLUMNS``): where the table is wider, the ``source``
+    column is left out (``--json`` has it)."""
+    import shutil
+
+    width = width or shutil.get_terminal_size((100, 24)).columns
     head = ("node", "source", "mean", "stdev", "min", "max")
     rows = [(n.node, n.source, _fmt(n.node, n.mean), _fmt(n.node, n.stdev), _fmt(n.node, n.minimum),
              _fmt(n.node, n.maximum)) for n in s.nodes]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    line = "  ".join(
-        "{:<%d}" % w if i < 2 else "{:>%d}" % w for i, w in enumerate(widths)  # noqa: UP031
-    )
+    keep = list(range(len(head)))
+    if sum(widths) + 2 * (len(widths) - 1) > width:
+        keep.remove(1)
+    line = "  ".join(("{:<%d}" if i < 2 else "{:>%d}") % widths[i] for i in keep)
+
+    def fmt(row: tuple[str, ...]) -> str:
+        return line.format(*(row[i] for i in keep))
+
     out = [f"Open FAIR model {s.name!r}: {s.simulations:,} simulations, seed {s.seed}",
-           "", line.format(*head), line.format(*("-" * w for w in widths))]
-    out += [line.format(*r) for r in rows]
+           "", fmt(head), fmt(tuple("-" * w for w in widths))]
+    out += [fmt(r) for r in rows]
     if s.vulnerability_share is not None:
-        out += ["", f"Vulnerability = share of simulations with Threat Capability > Control Strength: "
-                    f"{s.vulnerability_share:.4f}"]
+        out += ["", "Vulnerability = share of simulations with Threat Capability > Control Strength:",
+                f"  {s.vulnerability_share:.4f}"]
     out += ["", "Risk quantiles (usd per year):"]
     out += [f"  {k}  {_fmt('Risk', v):>16}" for k, v in s.risk_quantiles.items()]
     return "\n".join(out)
@@ -73,8 +83,10 @@ def render_text(s: FairSummary) -> str:
 @app.command("fair")
 def fair(
     model: Path = typer.Argument(..., help="An Open FAIR model as pyfair's FairModel.to_json writes it."),
-    simulations: int | None = typer.Option(
-        None, "--simulations", "-n", min=1, help="Simulations to run (default: the model's n_simulations)."),
+    trials: int | None = typer.Option(
+        None, "--trials", "-n", min=1, help="Simulations to run (default: the model's n_simulations)."),
+    simulations: int | None = typer.Option(None, "--simulations", min=1, hidden=True,
+                                           help="The former name of --trials."),
     seed: int | None = typer.Option(None, "--seed", min=0, help="Seed (default: the model's random_seed)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     workers: int | None = typer.Option(
@@ -86,7 +98,13 @@ def fair(
         from cyberrx.domain.fair_model import load_fair_model
 
         document = load_fair_model(model)  # builds the model's schema, so inside too
-    summary = run_fair(document, simulations=simulations, seed=seed, workers=workers).summary
+    if trials is not None and simulations is not None and trials != simulations:
+        from cyberrx.errors import InvalidInput
+
+        raise InvalidInput(f"--trials {trials} and --simulations {simulations} disagree", field="--trials",
+                           allowed="one of them (--simulations is the former name of --trials)")
+    summary = run_fair(document, simulations=trials if trials is not None else simulations, seed=seed,
+                       workers=workers).summary
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
     else:

@@ -1,4 +1,4 @@
-"""The ``cyberrx`` command. Domain errors become one clear line on stderr and exit code 2, here only.
+"""The ``cyberrx`` command. Domain errors become "error: ..." lines on stderr (one a problem) and exit code 2, here.
 
 The root knows every command by name and one-line help (:data:`COMMANDS`) and imports a command's module
 only when that command runs or its own help is asked (click's "LazyGroup" pattern), so ``cyberrx --version``
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import gc
 import importlib
-from collections.abc import Iterator, MutableMapping
+import sys
+from collections.abc import Iterator, MutableMapping, Sequence
 from typing import Any
 
 import typer
@@ -18,7 +19,7 @@ import typer.main
 from typer.core import TyperCommand, TyperGroup
 
 from cyberrx import __version__
-from cyberrx.cli import CONTEXT_SETTINGS
+from cyberrx.cli import CONTEXT_SETTINGS, plain_help
 from cyberrx.errors import CyberRxError
 
 EXIT_BAD_INPUT = 2
@@ -57,7 +58,7 @@ def load_command(name: str) -> Any:
     """The click command ``name`` of :data:`COMMANDS`, importing its module now."""
     module, _ = COMMANDS[name]
     group = typer.main.get_group(importlib.import_module(module).app)
-    return group if group.name == name else group.commands[name]
+    return plain_help(group if group.name == name else group.commands[name])
 
 
 class _LazyCommands(MutableMapping[str, Any]):
@@ -98,12 +99,24 @@ class _LazyCommands(MutableMapping[str, Any]):
         return len(COMMANDS) + sum(n not in COMMANDS for n in self.loaded)
 
 
+#: typer checks option values with pydantic: its words, said plainly
+_PLAIN_WORDS = {"Input should be a valid integer, unable to parse string as an integer": "a whole number is required",
+                "Input should be a valid number, unable to parse string as a number": "a number is required"}
+
+
 class _Group(TyperGroup):
-    """Root group: lazy commands; maps every :class:`CyberRxError` to one line on stderr and exit code 2."""
+    """Root group: lazy commands; maps every :class:`CyberRxError` to "error: ..." lines on stderr (one a
+    problem) and exit code 2."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.commands = _LazyCommands(self.commands)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""   # no "<bool>" beside -h, --help
+        return option
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # names only: TyperGroup's would look every command up
@@ -117,11 +130,45 @@ class _Group(TyperGroup):
         finally:
             commands.stubs = False
 
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
+        """A mistake on the command line (an unknown option, a value of the wrong kind) is written like every
+        other error: ``error: ...`` on stderr, then the help command to read; exit code 2."""
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # typer vendors click
+        from typer.exceptions import Abort
+
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False,
+                                 windows_expand_args=windows_expand_args, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False,
+                              windows_expand_args=windows_expand_args, **extra)
+        except NoArgsIsHelpError as exc:  # ``cyberrx`` or ``cyberrx claim`` alone: the help
+            if exc.ctx is not None:
+                typer.echo(exc.ctx.get_help())
+            sys.exit(0)
+        except UsageError as exc:
+            message = exc.format_message()
+            for pydantic_words, plain in _PLAIN_WORDS.items():
+                message = message.replace(pydantic_words, plain)
+            typer.echo(f"error: {message}", err=True)
+            if exc.ctx is not None:
+                typer.echo(f"  (see: {exc.ctx.command_path} -h)", err=True)
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            typer.echo(f"error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except Abort:
+            typer.echo("aborted", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except CyberRxError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            for line in str(exc).splitlines():  # every problem on its own line, in one style
+                typer.echo(f"error: {line}", err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
@@ -130,7 +177,7 @@ app = typer.Typer(
     name="cyberrx",
     help="Cyber risk and cyber insurance for US medical practices.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings=CONTEXT_SETTINGS,
 )

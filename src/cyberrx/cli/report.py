@@ -51,7 +51,8 @@ def proposal_cmd(
     out: Path = typer.Option(..., "--out", "-o", help="Write the proposal here (.pdf, or .html)."),
     carrier: str = typer.Option("cyberrx demonstration carrier", "--carrier", help="The carrier's name."),
     producer: str = typer.Option("cyberrx demonstration brokerage", "--producer", help="The producer (broker)."),
-    limits: str = typer.Option("1000000,2000000,5000000", "--limits", help="Aggregate limits to offer, usd."),
+    limits: str = typer.Option("1000000,2000000,5000000", "--limits", help="Aggregate limits to offer, usd (1M,2M or "
+                                                                             "1,000,000 2,000,000)."),
     retentions: str = typer.Option("10000", "--retentions", help="Retentions per claim, usd."),
     trials: int = typer.Option(_TRIALS, "--trials", "-n", help="Simulated years (exposure and technical price)."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed."),

@@ -99,7 +99,7 @@ class PracticeProfile(_Strict):
     """A medical practice as cyberrx sees it. ``states`` counts patients whose PHI is held, by residence."""
 
     name: str = Field(min_length=1)
-    specialty: Specialty = Specialty.OTHER
+    specialty: Specialty
     states: dict[str, Count] = Field(min_length=1)
     annual_revenue: Money
     providers: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] = 1

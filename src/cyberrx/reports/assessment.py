@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
 from cyberrx.reports.labels import PART_LABELS, SCENARIO_LABELS
+from cyberrx.reports.terminal import money_columns
 from cyberrx.vocab import PARTS
 
 
@@ -42,21 +44,24 @@ def render_assessment(result: dict[str, Any], console: Console) -> None:
         sub = rec["sublimits"].get(part.value)
         typical = usd(row["median_when_hit"]) if row.get("median_when_hit") else "-"
         rows.append((part, [usd(row["mean"]), usd(row.get("tvar99", 0.0)), typical, usd(sub) if sub else "-"]))
-    parts = Table(title="Cost by what a cyber policy pays for", show_lines=False)
-    parts.add_column("coverage part")
+    parts = Table(title="Cost by what a cyber policy pays for", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
+                  expand=True)
+    parts.add_column("coverage part", ratio=1)
     if show_ids:
         parts.add_column("id", style="dim", no_wrap=True)
-    # an amount is never cut: each money column is at least as wide as its widest amount (headers may wrap)
-    for j, header in enumerate(("expected / yr", "worst 1% of years (avg)", "typical claim", "recommended sublimit")):
-        parts.add_column(header, justify="right", min_width=max(len(cells[j]) for _, cells in rows))
+    # an amount is never cut: each money column is as wide as its widest amount (headers wrap between words)
+    headers = ("expected / yr", "worst 1% of years (avg)", "typical claim", "recommended sublimit")
+    money_columns(parts, [(h, [cells[j] for _, cells in rows]) for j, h in enumerate(headers)], console.width - 4,
+                  40 + (18 if show_ids else 0))
     for part, cells in rows:
         parts.add_row(PART_LABELS[part.value], *([part.value] if show_ids else []), *cells)
 
-    scen = Table(title="What causes it")
-    scen.add_column("incident type")
-    scen.add_column("incidents / yr", justify="right")
-    scen.add_column("expected cost / yr", justify="right")
-    for name, row in sorted(result["by_scenario"].items(), key=lambda kv: -kv[1]["mean"]):
+    scen = Table(title="What causes it", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, expand=True)
+    scen.add_column("incident type", ratio=1)
+    ordered = sorted(result["by_scenario"].items(), key=lambda kv: -kv[1]["mean"])
+    money_columns(scen, [("incidents / yr", [f"{row['frequency']:.3f}" for _, row in ordered]),
+                         ("expected cost / yr", [usd(row["mean"]) for _, row in ordered])], console.width - 4, 44)
+    for name, row in ordered:
         scen.add_row(SCENARIO_LABELS.get(name, name), f"{row['frequency']:.3f}", usd(row["mean"]))
 
     program = Table.grid(padding=(0, 2))

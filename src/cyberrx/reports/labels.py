@@ -74,6 +74,18 @@ DECISION_LABELS: dict[str, str] = {
 }
 
 
+#: who receives a breach notice (:class:`cyberrx.breach.obligations.Recipient`), as the practice manager says it
+RECIPIENT_LABELS: dict[str, str] = {
+    "individuals": "The affected patients",
+    "substitute_notice": "Substitute notice (patients you cannot reach)",
+    "media": "Local media",
+    "hhs": "HHS Office for Civil Rights",
+    "covered_entity": "The practice you work for (covered entity)",
+    "state_regulator": "The state attorney general or regulator",
+    "consumer_reporting_agencies": "The credit bureaus",
+}
+
+
 def part_label(part: str) -> str:
     """The coverage part's label (``"forensics"`` -> ``"Forensic investigation"``)."""
     return PART_LABELS[CoveragePart(part)]
@@ -92,5 +104,6 @@ def exclusion_label(exclusion: str) -> str:
     return EXCLUSION_LABELS.get(exclusion, exclusion.replace("_", " "))
 
 
-__all__ = ["CONTROL_LABELS", "DECISION_LABELS", "EXCLUSION_LABELS", "PART_LABELS", "SCENARIO_LABELS",
+__all__ = ["CONTROL_LABELS", "DECISION_LABELS", "EXCLUSION_LABELS", "PART_LABELS", "RECIPIENT_LABELS",
+           "SCENARIO_LABELS",
            "control_label", "exclusion_label", "part_label", "scenario_label"]
