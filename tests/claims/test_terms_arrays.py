@@ -221,9 +221,8 @@ def test_apply_policy_handles_no_events():
 
 
 def test_apply_policy_is_vectorised_over_many_years():
-    """200,000 years x ~2 events each in well under the time a Python loop over events would take."""
-    import time
-
+    """200,000 years x ~2 events each through the array arithmetic in one call (its speed is a benchmark's
+    business, not a timed test's: benchmarks/quote_bench.py)."""
     rng = np.random.default_rng(0)
     n_trials = 200_000
     counts = rng.poisson(2.0, n_trials)
@@ -233,9 +232,8 @@ def test_apply_policy_is_vectorised_over_many_years():
     ev = EventTable(n_trials, trial, rng.integers(0, len(SCENARIOS), n).astype(np.int16), amount,
                     np.zeros((n, 2)), np.zeros((n, 2)), np.zeros((n, 2)), np.zeros(n))
     terms = compile_terms(EXCESS, ALL_IN_PLACE)
-    started = time.perf_counter()
     r = apply_policy(ev, terms)
-    assert time.perf_counter() - started < 10.0
+    assert r.insured_annual.shape == (n_trials,)
     assert (r.insured_annual <= 5e6 + 1e-3).all()
     assert (r.payable >= -1e-6).all()
 

@@ -212,18 +212,13 @@ def test_restrictions_are_priced_separately_and_only_lower_the_cost(lakeside_quo
     assert valley["technical_premium_as_issued"] == valley["technical_premium"]     # nothing restricted
 
 
-def test_quoting_the_default_grid_at_the_default_trial_count_is_well_under_two_seconds():
-    """The issue's target is 2 s per practice (benchmarks/quote_bench.py records all examples, in a fresh
-    process); here a generous in-process check on the 4-provider example, which takes about 0.15 s."""
-    import time
-
+def test_quoting_the_default_grid_at_the_default_trial_count_gives_every_option():
+    """The default grid at the default trial count (its speed, 2 s per practice at most, is recorded by
+    benchmarks/quote_bench.py in a fresh process, not asserted by a timed test)."""
     p = profile("lakeside-family-medicine.yaml")
     quote(p, limits=[1_000_000], retentions=[2_500], trials=2_000, effective=START)    # reference data cached
-    t = time.perf_counter()
     q = quote(p, effective=START)
-    elapsed = time.perf_counter() - t
     assert q.trials == 100_000 and len(q.options) == 15
-    assert elapsed < 2.0
 
 
 def test_a_coinsurance_rule_on_a_control_is_a_condition_that_bites_only_while_the_control_is_missing(tmp_path):
