@@ -132,12 +132,26 @@ def open_for_quote(tx: Any, q: Quote, ports: Ports) -> list[Referral]:
             for i, o in enumerate(q.result.get("options", [])) if o.get("decision") == "refer"]
 
 
+def decisive_rules(result: dict[str, Any], reasons: list[Reason]) -> set[str]:
+    """The rules among ``reasons`` that referred or declined the option: the eligibility rules whose outcome is
+    ``refer``, ``decline`` or ``max_limit``, and the pricing rules (rate adequacy), which are not findings of the
+    profile; the others restrict the cover (sublimits, coinsurance, surcharges)."""
+    findings = {f["rule"]: f["outcome"] for f in result.get("findings", [])}
+    return {r.rule for r in reasons if r.rule and findings.get(r.rule, "refer") in ("refer", "decline", "max_limit")}
+
+
+def _reasons(result: dict[str, Any], option: dict[str, Any]) -> list[dict[str, Any]]:
+    reasons = [parse_reason(t) for t in option.get("reasons", [])]
+    decisive = decisive_rules(result, reasons)
+    return [{**r.as_dict(), "decisive": r.rule in decisive} for r in reasons]
+
+
 def _option_summary(q: Quote, option: int) -> dict[str, Any]:
     o = q.result["options"][option]
-    reasons = [parse_reason(r) for r in o.get("reasons", [])]
+    reasons = _reasons(q.result, o)
     return {"limit": o["limit"], "retention": o["retention"], "premium": o["premium"],
             "technical_premium": o["technical_premium"], "rate_adequacy": o.get("rate_adequacy"),
-            "rules": [r.rule for r in reasons if r.rule], "reasons": [r.as_dict() for r in reasons]}
+            "rules": [r["rule"] for r in reasons if r["decisive"]], "reasons": reasons}
 
 
 def _practice_name(tx: Any, practice_id: str, names: dict[str, str]) -> str:
@@ -203,7 +217,7 @@ def get(uow: UnitOfWork, principal: Principal, referral_id: str) -> dict[str, An
                           "segment_reasons": q.result.get("segment_reasons", []),
                           "findings": q.result.get("findings", []), "versions": q.result.get("versions", {}),
                           "technical_formula": q.result.get("technical_formula", "")},
-                "option_data": option, "reasons": [parse_reason(t).as_dict() for t in option.get("reasons", [])]}
+                "option_data": option, "reasons": _reasons(q.result, option)}
 
 
 def for_quote(uow: UnitOfWork, principal: Principal, quote_id: str) -> list[dict[str, Any]]:
@@ -293,5 +307,5 @@ def bindable(tx: Any, quote_id: str, option: int, decision: str) -> Referral | N
 
 __all__ = ["APPROVED", "BOUND", "DECLINED", "INFO_REQUESTED", "MAX_CONDITIONS", "MAX_CONDITION_DAYS", "MAX_TEXT",
            "OPEN", "QUEUE_STATUSES", "STATUS_LABELS", "Condition", "Reason", "answer", "approve", "ask", "bindable",
-           "check_conditions", "decline", "for_quote", "get", "open_for_quote", "parse_reason", "queue",
-           "referral_dict", "require_carrier"]
+           "check_conditions", "decisive_rules", "decline", "for_quote", "get", "open_for_quote", "parse_reason",
+           "queue", "referral_dict", "require_carrier"]
