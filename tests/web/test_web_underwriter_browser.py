@@ -73,6 +73,9 @@ def test_the_underwriters_journey(browser: Any, live_server: str) -> None:
     # the queue no longer holds the referral bound, nor the condition met
     page.goto(live_server + "/underwriter/referrals")
     assert CONDITION not in page.inner_text("main")
+    group = page.locator(".queue-group", has=page.get_by_role("heading", name=BAYOU))
+    assert group.get_by_role("link", name="$2,000,000.00 / $25,000.00").count() == 0
+    assert group.get_by_role("link", name="$2,000,000.00 / $10,000.00").count() == 1
     nav = page.get_by_role("navigation", name="Main")
     nav.get_by_role("link", name="Book").click()
     page.wait_for_url(re.compile(r"/underwriter/book$"))
