@@ -186,6 +186,9 @@ class Profiles(_Table):
     def by_id(self, ident: str) -> Any:
         return next((v for v in self._all() if v.id == ident), None)
 
+    def latest_of(self, practice_ids: list[str]) -> dict[str, Any]:
+        return {p: self.latest(p) for p in practice_ids if self.all(p)}
+
     def all(self, practice_id: str) -> list[Any]:
         return sorted((v for v in self._all() if v.practice_id == practice_id), key=lambda v: v.version)
 
@@ -203,6 +206,39 @@ class Assessments(_Table):
 class Policies(_Table):
     name = "policies"
     unique = (("id",), ("carrier_id", "policy_number"))
+
+    def bound_from(self, quote_id: str, option: int) -> Any:
+        return next((p for p in self._rows() if p.quote_id == quote_id and p.quote_option == option), None)
+
+    def count(self) -> int:
+        return len(self._rows())
+
+    def every(self, limit: int) -> list[Any]:
+        return sorted(self._rows(), key=lambda p: (p.bound_at, p.id))[:limit]
+
+
+class Referrals(_Table):
+    name = "referrals"
+    unique = (("id",), ("quote_id", "option"))
+
+    def in_status(self, statuses: list[str], limit: int, offset: int) -> tuple[list[Any], int]:
+        rows = sorted((r for r in self._rows() if r.status in statuses),
+                      key=lambda r: (r.created_at, r.quote_id, r.option))
+        return rows[offset:offset + limit], len(rows)
+
+    def for_quote(self, quote_id: str) -> list[Any]:
+        return sorted((r for r in self._rows() if r.quote_id == quote_id), key=lambda r: r.option)
+
+
+class Subjectivities(_Table):
+    name = "subjectivities"
+
+    def for_policy(self, policy_id: str) -> list[Any]:
+        return sorted((s for s in self._rows() if s.policy_id == policy_id), key=lambda s: (s.due, s.id))
+
+    def open_by_due(self, limit: int) -> tuple[list[Any], int]:
+        rows = sorted((s for s in self._rows() if s.status == "open"), key=lambda s: (s.due, s.id))
+        return rows[:limit], len(rows)
 
 
 class Quotes(_Table):
@@ -323,6 +359,8 @@ class FakeTransaction:
         self.claims = Claims(self)
         self.ledger = Ledger(self)
         self.audit = Audit(self)
+        self.referrals = Referrals(self)
+        self.subjectivities = Subjectivities(self)
 
     def commit(self) -> None:
         for name, rows in self.pending.items():

@@ -126,7 +126,9 @@ def test_quote_then_bind_an_option_once(uow: Any, ports: Any, world: tuple[Tenan
     with pytest.raises(Forbidden):
         quotes.bind(uow, t.who["broker"], q["id"], bindable, ports=ports)
     policy = quotes.bind(uow, t.who["underwriter"], q["id"], bindable, ports=ports)
-    assert policy["quote_id"] == q["id"] and policy["terms"] == options[bindable]["policy_terms"]
+    # the option's terms, frozen, under the policy's own number (the option's CRX-Q-... number names the option)
+    assert policy["quote_id"] == q["id"] and policy["policy_number"].startswith("CRX-P-")
+    assert policy["terms"] == {**options[bindable]["policy_terms"], "policy_number": policy["policy_number"]}
     with pytest.raises(Conflict, match="already bound"):
         quotes.bind(uow, t.who["underwriter"], q["id"], bindable, ports=ports)
     with pytest.raises(InvalidInput, match="no option"):

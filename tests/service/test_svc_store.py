@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, select, text
@@ -15,7 +16,9 @@ from cyberrx.adapters.store.tables import Base, Claim, Organisation, Policy
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 
-HEAD = "0004"
+#: the newest migration in the versions folder
+HEAD = max(p.name.split("_", 1)[0] for p in
+           (Path(__file__).resolve().parents[2] / "src/cyberrx/adapters/store/migrations/versions").glob("[0-9]*_*.py"))
 
 
 def test_migration_makes_every_table_at_head(store: Store) -> None:

@@ -58,7 +58,7 @@ def test_a_quote_on_chosen_limits_side_by_side_and_the_proposal_carries_its_figu
     rows = re.findall(r'<th scope="row">([^<]+)</th>', page)
     assert rows[:3] == ["Decision", "Aggregate limit", "Retention"] and "Premium per year" in rows
     assert any(r.startswith("Sublimit: ") for r in rows) and rows[-2:] == ["Reasons", "Subjectivities"]
-    assert "Expiring: Policy CRX-Q-LAKESIDE" in page and 'data-vega-spec="premium-spec"' in page
+    assert "Expiring: Policy CRX-P-" in page and 'data-vega-spec="premium-spec"' in page
     assert 'action="/quotes/' not in page and "an underwriter" in page          # brokers do not bind
     pdf = broker.get(r.headers["location"] + "/proposal.pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"

@@ -82,6 +82,14 @@ POLICY: dict[str, frozenset[Role]] = {
     "claim.pay": frozenset({C}),
     "claim.close": frozenset({C}),
     "audit.read": frozenset({A}),
+    # the underwriter's desk (issue 14): carrier staff only (app.referrals.require_carrier also checks the kind of
+    # organisation, since a brokerage and a practice have admins too); the broker or practice answers a question
+    "referral.read": frozenset({A, U}),
+    "referral.decide": frozenset({U}),
+    "referral.answer": frozenset({A, B, P}),
+    "subjectivity.update": frozenset({U}),
+    "book.read": frozenset({A, U}),
+    "rules.read": frozenset({A, U}),
 }
 
 

@@ -1,5 +1,7 @@
 """The demo world: a carrier, two brokerages with their client practices (the shipped example profiles), a user
-of every role, quotes (one referred, one declined), assessments, a bound policy, an incident and an open claim.
+of every role, quotes (one referred, one declined), assessments, a bound policy, an incident and an open claim;
+for the underwriter (:data:`BOOK`), a book of four policies in force and a referral approved with a condition and
+bound 45 days ago, so that its subjectivities show open and past due.
 
 :func:`seed` makes it through the use cases, as the people would (the broker adds its clients and quotes them,
 the underwriter binds, the practice manager records the incident, the claims adjuster opens the claim). It is
@@ -9,14 +11,14 @@ reports the same users (an interrupted run is completed by the next).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from cyberrx.app import accounts, assessments, claims, incidents, policies, practices, quotes
+from cyberrx.app import accounts, assessments, claims, incidents, policies, practices, quotes, referrals
 from cyberrx.app.authz import OrgKind, Principal, Role
 from cyberrx.app.common import PageRequest, json_safe
 from cyberrx.app.ports import Ports, UnitOfWork, default_ports
@@ -64,6 +66,12 @@ INSURED_EXAMPLE = "lakeside-family-medicine.yaml"
 BOUND_LIMIT, BOUND_RETENTION = 1_000_000.0, 10_000.0
 CLAIM_EXAMPLE = "claims/lakeside-ransomware.yaml"
 INCIDENT_EXAMPLE = "incidents/lakeside-family-medicine.yaml"
+#: the underwriter's book beyond the insured practice: (practice name, limit, retention) of the option bound
+BOOK = (("Valley Multispecialty Group", 2_000_000.0, 10_000.0), ("Riverbend Counseling (solo)", 1_000_000.0, 2_500.0))
+#: the referred practice whose option the underwriter approved with a condition and bound, days ago
+REFERRED_BOUND = ("Bayou Family Clinic", 1_000_000.0, 10_000.0)
+REFERRED_BOUND_DAYS_AGO = 45
+REFERRED_CONDITION = ("Send the signed plan for rolling out MFA on email, remote access and admin accounts.", "60")
 
 
 @dataclass(frozen=True)
@@ -231,7 +239,56 @@ class _Seeder:
         occurred = self.today - timedelta(days=12)
         self.world.incident_id = self.incident(manager, practice_id, occurred + timedelta(days=1))
         self.world.claim_id = self.claim(staff[Role.CLAIMS_ADJUSTER], policy, occurred)
+        self.underwriters_book(staff[Role.UNDERWRITER])
         return self.world
+
+    # ---- the underwriter's book and a bound referral -------------------------------------------------------
+    def _option(self, who: Principal, quote_id: str, limit: float, retention: float, *,
+                quoted: bool = False) -> int | None:
+        """The option of ``limit`` and ``retention``; with ``quoted``, one the rules quoted (that one if it was,
+        else the first quoted; None if none was)."""
+        options = quotes.get(self.uow, who, quote_id)["result"]["options"]
+        chosen = next(i for i, o in enumerate(options) if o["limit"] == limit and o["retention"] == retention)
+        if not quoted or options[chosen]["decision"] == "quote":
+            return chosen
+        return next((i for i, o in enumerate(options) if o["decision"] == "quote"), None)
+
+    def _bound(self, who: Principal, practice_id: str) -> bool:
+        return policies.list_policies(self.uow, who, PageRequest(limit=1), practice_id=practice_id).total > 0
+
+    def underwriters_book(self, underwriter: Principal) -> None:
+        """More policies in force, and a referred option approved with a condition and bound
+        :data:`REFERRED_BOUND_DAYS_AGO` days ago (its rule subjectivities, due 30 days after the bind, are past
+        due; the condition, due after 60, is open)."""
+        for name, limit, retention in BOOK:
+            practice_id, quote_id = self.world.practices[name], self.world.quotes[name]
+            option = self._option(underwriter, quote_id, limit, retention, quoted=True)
+            if option is not None and not self._bound(underwriter, practice_id):
+                quotes.bind(self.uow, underwriter, quote_id, option, ports=self.ports)
+                self.world.added += 1
+        name, limit, retention = REFERRED_BOUND
+        practice_id, quote_id = self.world.practices[name], self.world.quotes[name]
+        if self._bound(underwriter, practice_id):
+            return
+        option = self._option(underwriter, quote_id, limit, retention)
+        assert option is not None
+        then = datetime.combine(self.today - timedelta(days=REFERRED_BOUND_DAYS_AGO), time(10, 0), tzinfo=UTC)
+        past = replace(self.ports, clock=_FixedClock(then))
+        referral = next(r for r in referrals.for_quote(self.uow, underwriter, quote_id) if r["option"] == option)
+        if referral["status"] in (referrals.OPEN, referrals.INFO_REQUESTED):
+            referrals.approve(self.uow, underwriter, referral["id"], [REFERRED_CONDITION], ports=past)
+        quotes.bind(self.uow, underwriter, quote_id, option, ports=past)
+        self.world.added += 2
+
+
+class _FixedClock:
+    """The clock of something the demo places in the past (a bind 45 days ago)."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
 
 
 def seed(uow: UnitOfWork, limits: assessments.Limits, password: str = DEFAULT_PASSWORD, *,

@@ -12,7 +12,7 @@ from cyberrx.adapters.store import Duplicate
 from cyberrx.adapters.store.tables import Policy
 from cyberrx.app import audit
 from cyberrx.app.authz import Principal, not_found, require
-from cyberrx.app.common import Page, PageRequest, iso, order_of
+from cyberrx.app.common import Page, PageRequest, iso, money, order_of
 from cyberrx.app.ports import Ports, UnitOfWork, default_ports
 from cyberrx.app.practices import visible_practice
 from cyberrx.domain.policy import parse_policy
@@ -21,7 +21,9 @@ from cyberrx.errors import Conflict, InvalidInput
 
 def policy_dict(p: Policy) -> dict[str, Any]:
     return {"id": p.id, "policy_number": p.policy_number, "practice_id": p.practice_id, "terms": p.terms,
-            "quote_id": p.quote_id, "bound_at": iso(p.bound_at), "bound_by": p.bound_by}
+            "quote_id": p.quote_id, "bound_at": iso(p.bound_at), "bound_by": p.bound_by,
+            "quote_option": p.quote_option, "premium": money(p.premium),
+            "technical_premium": money(p.technical_premium), "segment": p.segment}
 
 
 def bind(uow: UnitOfWork, principal: Principal, practice_id: str, terms: Any, *,
@@ -39,7 +41,9 @@ def bind(uow: UnitOfWork, principal: Principal, practice_id: str, terms: Any, *,
             require(principal, "policy.bind")
             p = tx.policies.add(Policy(id=ports.ids.new(), carrier_id=org.carrier_id, brokerage_id=org.brokerage_id,
                                        practice_id=org.id, policy_number=checked.policy_number, terms=terms,
-                                       quote_id=None, bound_at=ports.clock.now(), bound_by=principal.user_id))
+                                       quote_id=None, bound_at=ports.clock.now(), bound_by=principal.user_id,
+                                       quote_option=None, premium=None, technical_premium=None, segment=None,
+                                       profile_version_id=None))
             audit.record(tx, ports.clock, principal, "policy.bind", "policy", p.id, None,
                          {"policy_number": p.policy_number, "practice_id": org.id, "terms": terms})
             tx.commit()

@@ -2,21 +2,25 @@
 
 A quote keeps the profile version, trials, seed, effective date and every option as computed (premium, technical
 price, decision and reasons, the policy terms it would be issued on). Each quote is an underwriting decision and
-is audited (``quote.decision``); binding takes the option's terms unchanged, freezes them in the policy, and is
-audited (``policy.bind``). A declined option cannot be bound.
+is audited (``quote.decision``), and each referred option opens a referral (:mod:`cyberrx.app.referrals`).
+Binding takes the option's terms unchanged but for the policy's own number (:func:`policy_number`), freezes them in
+the policy with the option's premium, attaches the subjectivities (:mod:`cyberrx.app.subjectivities`), and is
+audited (``policy.bind``). A declined option cannot be bound, a referred one only once its referral is approved,
+and an option only once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from cyberrx.adapters.store import Duplicate
 from cyberrx.adapters.store.tables import Policy, Quote
-from cyberrx.app import audit
+from cyberrx.app import audit, referrals, subjectivities
 from cyberrx.app.authz import Principal, not_found, require
-from cyberrx.app.common import Page, PageRequest, iso, json_safe, order_of
+from cyberrx.app.common import Page, PageRequest, as_utc, iso, json_safe, order_of
 from cyberrx.app.policies import policy_dict
 from cyberrx.app.ports import Ports, UnitOfWork, default_ports
 from cyberrx.app.practices import check_profile, visible_practice
@@ -27,6 +31,17 @@ from cyberrx.underwriting import DEFAULT_LIMITS, DEFAULT_RETENTIONS
 #: most distinct limits (and, separately, retentions) one quote may ask for; the largest amount, usd
 MAX_AMOUNTS = 8
 MAX_AMOUNT_USD = 100_000_000.0
+#: a bound policy's number: ``CRX-P-<year of inception>-<the carrier's policy count, 6 digits>``
+POLICY_NUMBER_PREFIX = "CRX-P"
+
+
+def policy_number(period_start: str, policies_so_far: int) -> str:
+    """The policy's own number (a quote option's ``CRX-Q-...`` number names the option, not the policy).
+
+    >>> policy_number("2027-01-01", 41)
+    'CRX-P-2027-000042'
+    """
+    return f"{POLICY_NUMBER_PREFIX}-{period_start[:4]}-{policies_so_far + 1:06d}"
 
 
 def quote_dict(q: Quote, *, with_result: bool = True) -> dict[str, Any]:
@@ -64,6 +79,7 @@ def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int 
                                 practice_id=practice_id, profile_version_id=pv.id, trials=result.trials,
                                 seed=result.seed, effective=(effective or date.today()).isoformat(), result=doc,
                                 created_at=ports.clock.now(), created_by=principal.user_id))
+        referrals.open_for_quote(tx, q, ports)
         audit.record(tx, ports.clock, principal, "quote.decision", "quote", q.id, None,
                      {"practice_id": practice_id, "profile_version_id": pv.id, "versions": doc.get("versions"),
                       "options": [{"limit": o["limit"], "retention": o["retention"], "premium": o["premium"],
@@ -106,7 +122,8 @@ def list_quotes(uow: UnitOfWork, principal: Principal, page: PageRequest, practi
 
 def bind(uow: UnitOfWork, principal: Principal, quote_id: str, option: int, *,
          ports: Ports | None = None) -> dict[str, Any]:
-    """Bind option number ``option`` (0-based, in the quote's order) as a policy; its terms are frozen."""
+    """Bind option number ``option`` (0-based, in the quote's order) as a policy; its terms are frozen, with the
+    policy's own number, its premium and its subjectivities (the rules' and the approval's conditions)."""
     ports = ports or default_ports()
     try:
         with uow.writing(principal.scope) as tx:
@@ -121,17 +138,45 @@ def bind(uow: UnitOfWork, principal: Principal, quote_id: str, option: int, *,
             chosen = options[option]
             if chosen["decision"] == "decline":
                 raise Conflict(f"option {option} was declined: {'; '.join(chosen['reasons'])}")
-            terms = chosen["policy_terms"]
-            p = tx.policies.add(Policy(id=ports.ids.new(), carrier_id=q.carrier_id, brokerage_id=q.brokerage_id,
-                                       practice_id=q.practice_id, policy_number=terms["policy_number"], terms=terms,
-                                       quote_id=q.id, bound_at=ports.clock.now(), bound_by=principal.user_id))
+            already = tx.policies.bound_from(q.id, option)
+            if already is not None:
+                raise Conflict(f"option {option} is already bound as policy {already.policy_number}")
+            referral = referrals.bindable(tx, q.id, option, chosen["decision"])
+            terms = dict(chosen["policy_terms"])
+            terms["policy_number"] = policy_number(terms["period"]["start"], tx.policies.count())
+            now = ports.clock.now()
+            p = tx.policies.add(Policy(
+                id=ports.ids.new(), carrier_id=q.carrier_id, brokerage_id=q.brokerage_id, practice_id=q.practice_id,
+                policy_number=terms["policy_number"], terms=terms, quote_id=q.id, bound_at=now,
+                bound_by=principal.user_id, quote_option=option, premium=_usd(chosen["premium"]),
+                technical_premium=_usd(chosen["technical_premium"]), segment=q.result.get("segment"),
+                profile_version_id=q.profile_version_id))
+            conditions = (referral.conditions or {}).get("items", []) if referral is not None else []
+            subs = subjectivities.attach(tx, p, chosen.get("subjectivities", []), conditions,
+                                         date.fromisoformat(terms["period"]["start"]), _day(now), ports)
+            if referral is not None:
+                referral.status, referral.policy_id = referrals.BOUND, p.id
             audit.record(tx, ports.clock, principal, "policy.bind", "policy", p.id, None,
                          {"policy_number": p.policy_number, "quote_id": q.id, "option": option,
-                          "decision": chosen["decision"], "premium": chosen["premium"], "terms": terms})
+                          "decision": chosen["decision"], "premium": chosen["premium"], "terms": terms,
+                          "referral_id": referral.id if referral is not None else None,
+                          "subjectivities": [{"text": s.text, "due": s.due, "source": s.source} for s in subs]})
             tx.commit()
             return policy_dict(p)
     except Duplicate:
-        raise Conflict("a policy with this number is already bound") from None
+        raise Conflict("a policy with this number is already bound: bind again") from None
 
 
-__all__ = ["MAX_AMOUNTS", "MAX_AMOUNT_USD", "bind", "create", "get", "list_quotes"]
+def _day(moment: datetime) -> date:
+    """The UTC day of ``moment`` (a naive time is UTC)."""
+    utc = as_utc(moment)
+    assert utc is not None
+    return utc.date()
+
+
+def _usd(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+__all__ = ["MAX_AMOUNTS", "MAX_AMOUNT_USD", "POLICY_NUMBER_PREFIX", "bind", "create", "get", "list_quotes",
+           "policy_number"]

@@ -4,7 +4,7 @@ with htmx for partial updates. Mounted by :func:`cyberrx.web.app.mount` from :fu
 Layout::
 
     app.py          mount(app, service): the page routers, /static, /docs (Swagger UI from vendored files)
-    routes/         one module per noun (auth, practices, quotes, policies, claims); ROUTERS lists them
+    routes/         one module per noun (auth, practices, quotes, policies, claims, underwriter); ROUTERS lists them
     deps.py         ServiceDep, PrincipalDep (current_principal), csrf_protect
     sessions.py     the signed session cookie (CSRF token; session token once signed in)
     errors.py       PageRoute: domain errors as HTML pages (404 for another tenant's object), sign-in redirects

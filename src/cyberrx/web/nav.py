@@ -73,7 +73,15 @@ def nav_for(principal: Principal) -> list[NavItem]:
     if principal.role == Role.CLAIMS_ADJUSTER:
         return [NavItem("Claims", "/claims"), NavItem("Policies", "/policies"), NavItem("Practices", "/practices")]
     return [NavItem("Practices", "/practices"), NavItem("Quotes", "/quotes"), NavItem("Policies", "/policies"),
-            NavItem("Claims", "/claims")]
+            NavItem("Claims", "/claims"), *underwriter_nav(principal)]
 
 
-__all__ = ["ROLE_LABELS", "NavItem", "Viewer", "home_of", "manager_nav", "nav_for"]
+def underwriter_nav(principal: Principal) -> list[NavItem]:
+    """The underwriter's desk (a carrier admin reads it too)."""
+    if principal.organisation_kind != OrgKind.CARRIER or principal.role not in (Role.UNDERWRITER, Role.ADMIN):
+        return []
+    return [NavItem("Referrals", "/underwriter/referrals"), NavItem("Book", "/underwriter/book"),
+            NavItem("Rules", "/underwriter/rules")]
+
+
+__all__ = ["ROLE_LABELS", "NavItem", "Viewer", "home_of", "manager_nav", "nav_for", "underwriter_nav"]

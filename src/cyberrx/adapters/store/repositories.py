@@ -30,6 +30,8 @@ from cyberrx.adapters.store.tables import (
     Policy,
     ProfileVersion,
     Quote,
+    Referral,
+    Subjectivity,
     Token,
     User,
 )
@@ -198,6 +200,17 @@ class Profiles:
         return self.s.execute(select(ProfileVersion).where(ProfileVersion.practice_id == practice_id,
                                                            ProfileVersion.version == version)).scalar_one_or_none()
 
+    def latest_of(self, practice_ids: builtins.list[str]) -> dict[str, ProfileVersion]:
+        """The latest profile version of each practice named (one query)."""
+        if not practice_ids:
+            return {}
+        newest = (select(ProfileVersion.practice_id, func.max(ProfileVersion.version).label("v"))
+                  .where(ProfileVersion.practice_id.in_(practice_ids)).group_by(ProfileVersion.practice_id)
+                  .subquery())
+        rows = self.s.execute(select(ProfileVersion).join(newest, (ProfileVersion.practice_id == newest.c.practice_id)
+                                                          & (ProfileVersion.version == newest.c.v))).scalars()
+        return {r.practice_id: r for r in rows}
+
     def all(self, practice_id: str) -> list[ProfileVersion]:
         return list(self.s.execute(select(ProfileVersion).where(ProfileVersion.practice_id == practice_id)
                                    .order_by(ProfileVersion.version)).scalars())
@@ -209,6 +222,18 @@ class Assessments(_Rows):
 
 class Policies(_Rows):
     model = Policy
+
+    def bound_from(self, quote_id: str, option: int) -> Policy | None:
+        """The policy bound from option ``option`` of quote ``quote_id``, if any."""
+        return self.s.execute(self._select().where(Policy.quote_id == quote_id, Policy.quote_option == option)
+                              .limit(1)).scalar_one_or_none()
+
+    def count(self) -> int:
+        return int(self.s.execute(select(func.count()).select_from(Policy).where(self._visible())).scalar_one())
+
+    def every(self, limit: int) -> builtins.list[Policy]:
+        """Up to ``limit`` policies of the scope, oldest bound first."""
+        return list(self.s.execute(self._select().order_by(Policy.bound_at, Policy.id).limit(limit)).scalars())
 
 
 class Quotes(_Rows):
@@ -249,6 +274,37 @@ class Ledger:
     def entries(self, claim_id: str) -> list[LedgerEntry]:
         return list(self.s.execute(select(LedgerEntry).where(LedgerEntry.claim_id == claim_id)
                                    .order_by(LedgerEntry.seq)).scalars())
+
+
+class Referrals(_Rows):
+    model = Referral
+
+    def in_status(self, statuses: builtins.list[str], limit: int, offset: int) -> tuple[builtins.list[Referral], int]:
+        """Referrals in one of ``statuses``, oldest first (then by quote and option), and how many there are."""
+        stmt = self._select().where(Referral.status.in_(statuses))
+        total = self.s.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+        rows = self.s.execute(stmt.order_by(Referral.created_at, Referral.quote_id, Referral.option)
+                              .limit(limit).offset(offset)).scalars().all()
+        return list(rows), int(total)
+
+    def for_quote(self, quote_id: str) -> builtins.list[Referral]:
+        return list(self.s.execute(self._select().where(Referral.quote_id == quote_id)
+                                   .order_by(Referral.option)).scalars())
+
+
+class Subjectivities(_Rows):
+    model = Subjectivity
+
+    def for_policy(self, policy_id: str) -> builtins.list[Subjectivity]:
+        return list(self.s.execute(self._select().where(Subjectivity.policy_id == policy_id)
+                                   .order_by(Subjectivity.due, Subjectivity.id)).scalars())
+
+    def open_by_due(self, limit: int) -> tuple[builtins.list[Subjectivity], int]:
+        """Open subjectivities, the earliest due first (up to ``limit``), and how many are open."""
+        stmt = self._select().where(Subjectivity.status == "open")
+        total = self.s.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+        rows = self.s.execute(stmt.order_by(Subjectivity.due, Subjectivity.id).limit(limit)).scalars().all()
+        return list(rows), int(total)
 
 
 class Jobs(_Rows):
@@ -314,4 +370,5 @@ class Audit:
 
 
 __all__ = ["AUDIT_LOCK_KEY", "Assessments", "Audit", "Claims", "ConcurrentChange", "Incidents", "Jobs", "Ledger",
-           "LoginFailures", "Order", "Organisations", "Policies", "Profiles", "Quotes", "Tokens", "Users"]
+           "LoginFailures", "Order", "Organisations", "Policies", "Profiles", "Quotes", "Referrals", "Subjectivities",
+           "Tokens", "Users"]

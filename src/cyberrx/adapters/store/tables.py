@@ -140,6 +140,13 @@ class Policy(_Owned, Base):
     quote_id: Mapped[str | None] = mapped_column(Id)
     bound_at: Mapped[datetime]
     bound_by: Mapped[str] = mapped_column(Id)
+    # bound from a quote option (migration 0005): the option's number in the quote, its premium and technical
+    # premium (usd per year), the rules' segment and the profile version it was rated on; None when bound on terms
+    quote_option: Mapped[int | None] = mapped_column(Integer)
+    premium: Mapped[Decimal | None]
+    technical_premium: Mapped[Decimal | None]
+    segment: Mapped[str | None] = mapped_column(String(32))
+    profile_version_id: Mapped[str | None] = mapped_column(Id)
 
 
 class Quote(_Owned, Base):
@@ -222,5 +229,48 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+class Referral(_Owned, Base):
+    """A quote option referred to an underwriter (decision ``refer``) and what the underwriter decided.
+
+    ``status``: ``open`` -> ``info_requested`` (a question to the broker) -> ``open`` (answered) ->
+    ``approved`` (with ``conditions``: ``[{"text", "days"}]``, subjectivities of the bind) or ``declined``
+    (with ``reason``); ``approved`` -> ``bound`` (``policy_id``). ``created_at`` is the quote's time (the queue's
+    order)."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (UniqueConstraint("quote_id", "option"), Index("ix_referrals_status_created", "status",
+                                                                    "created_at"))
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    quote_id: Mapped[str] = mapped_column(ForeignKey("quotes.id"), index=True)
+    option: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    conditions: Mapped[dict[str, Any] | None]
+    reason: Mapped[str | None] = mapped_column(Text)
+    question: Mapped[str | None] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    policy_id: Mapped[str | None] = mapped_column(Id)
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(Id)
+
+
+class Subjectivity(_Owned, Base):
+    """A condition a policy was bound subject to, due by ``due`` (an ISO date) and ``open`` until the underwriter
+    marks it ``met``. ``source``: the rule id (``rule:EMAIL-NO-MFA``) or ``underwriter`` (a referral's condition)."""
+
+    __tablename__ = "subjectivities"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    policy_id: Mapped[str] = mapped_column(ForeignKey("policies.id"), index=True)
+    source: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    control: Mapped[str | None] = mapped_column(String(64))
+    due: Mapped[str] = mapped_column(String(10), index=True)
+    status: Mapped[str] = mapped_column(String(8))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    met_at: Mapped[datetime | None]
+    met_by: Mapped[str | None] = mapped_column(Id)
+
+
 __all__ = ["Assessment", "AuditEvent", "Base", "Claim", "Incident", "Job", "LedgerEntry", "Organisation", "Policy",
-           "ProfileVersion", "Quote", "Token", "User"]
+           "ProfileVersion", "Quote", "Referral", "Subjectivity", "Token", "User"]

@@ -43,6 +43,8 @@ class SqlUnitOfWork:
         self.claims = repos.Claims(session, scope)
         self.ledger = repos.Ledger(session)
         self.audit = repos.Audit(session)
+        self.referrals = repos.Referrals(session, scope)
+        self.subjectivities = repos.Subjectivities(session, scope)
         self._transaction = session.begin()
 
     def commit(self) -> None:

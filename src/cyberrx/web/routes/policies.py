@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
-from cyberrx.app import accounts, claims, policies, practices
+from cyberrx.app import accounts, claims, policies, practices, subjectivities
+from cyberrx.app.authz import POLICY, OrgKind
 from cyberrx.app.common import PageRequest
 from cyberrx.domain.policy import parse_policy
 from cyberrx.reports.documents import certificate
@@ -36,9 +37,12 @@ def policy_detail(request: Request, service: ServiceDep, principal: PrincipalDep
     policy = policies.get(service.uow, principal, policy_id)     # another tenant's: NotFound, a 404 page
     practice = practices.get(service.uow, principal, policy["practice_id"])
     claim_rows = claims.list_claims(service.uow, principal, PageRequest(limit=50), policy_id=policy_id).items
+    subs = subjectivities.for_policy(service.uow, principal, policy_id, ports=service.ports)
+    may_mark = (principal.organisation_kind == OrgKind.CARRIER and principal.role in POLICY["subjectivity.update"])
     return render(request, "policies/detail.html", {"page_title": f"Policy {policy['policy_number']}",
                                                     "policy": policy, "terms": policy["terms"],
-                                                    "practice": practice, "claims": claim_rows})
+                                                    "practice": practice, "claims": claim_rows,
+                                                    "subjectivities": subs, "may_mark": may_mark})
 
 
 def _certificate_form(request: Request, service: Any, principal: Any, policy_id: str, values: dict[str, str],

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
-from cyberrx.app import accounts, assessments, policies, practices, quotes
+from cyberrx.app import accounts, assessments, policies, practices, quotes, referrals
 from cyberrx.app.authz import POLICY, OrgKind, Principal
 from cyberrx.app.common import PageRequest
 from cyberrx.app.practices import check_profile
@@ -120,7 +120,15 @@ def quote_detail(request: Request, service: ServiceDep, principal: PrincipalDep,
     parts = list(dict.fromkeys(p for c in columns for p in c.sublimits))
     client_url = (f"/clients/{practice['id']}" if principal.organisation_kind == OrgKind.BROKERAGE
                   else f"/practices/{practice['id']}")
+    # the underwriter's referrals of the referred options: their status, questions to answer, what may be bound
+    refs = {r["option"]: r for r in referrals.for_quote(uow, principal, quote_id)}
+    bound_options = {p["quote_option"] for p in bound}
+    bindable = {c.index for c in columns if c.index not in bound_options and (
+        c.decision == "quote" or (c.decision == "refer" and refs.get(c.index, {}).get("status") == "approved"))}
     return render(request, "quotes/detail.html", {
+        "refs": refs, "bindable": bindable, "may_review": (principal.organisation_kind == OrgKind.CARRIER
+                       and principal.role in POLICY["referral.read"]),
+        "may_answer": principal.organisation_kind != OrgKind.CARRIER and principal.role in POLICY["referral.answer"],
         "page_title": f"Quote for {practice['name']}", "quote": quote, "result": result, "practice": practice,
         "columns": columns, "expiring": expiring, "parts": parts, "bound": bound, "may_bind": may_bind(principal),
         "who_binds": who_binds(), "premium_spec": premium_spec(result.options, height=180),
@@ -164,6 +172,15 @@ def quote_bind(service: ServiceDep, principal: PrincipalDep, quote_id: str,
     """Bind option ``option`` (0-based); the authorisation table decides who may (others: 403)."""
     policy = quotes.bind(service.uow, principal, quote_id, option, ports=service.ports)
     return RedirectResponse(f"/policies/{policy['id']}", status_code=303)
+
+
+@router.post("/quotes/{quote_id}/referrals/{referral_id}/answer")
+def referral_answer(service: ServiceDep, principal: PrincipalDep, quote_id: str, referral_id: str,
+                    answer: Annotated[str, Form(max_length=4000)] = "") -> Response:
+    """The broker's answer to the underwriter's question on a referred option: back to the quote."""
+    quotes.get(service.uow, principal, quote_id)            # another tenant's: NotFound, a 404 page
+    referrals.answer(service.uow, principal, referral_id, answer, ports=service.ports)
+    return RedirectResponse(f"/quotes/{quote_id}", status_code=303)
 
 
 __all__ = ["Column", "Expiring", "column", "expiring_of", "producer_name", "router", "who_binds"]
