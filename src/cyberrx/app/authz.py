@@ -82,6 +82,10 @@ POLICY: dict[str, frozenset[Role]] = {
     "claim.pay": frozenset({C}),
     "claim.close": frozenset({C}),
     "audit.read": frozenset({A}),
+    # the claims adjuster's pages (carrier users only: the use cases also check the organisation is the carrier)
+    "claim.adjudicate": frozenset({C}),
+    "claim.file.read": frozenset({A, C}),
+    "claim.audit.read": frozenset({A, C}),
 }
 
 

@@ -193,10 +193,9 @@ def step_table(policy: PolicyTerms, claim: Claim, result: Adjudication) -> StepT
     def total(name: str) -> Decimal:
         return sum((getattr(r, name) for r in rows), ZERO)
 
-    names = ("claimed", "denied", "waiting_period", "retention", "coinsurance", "sublimit", "layer", "aggregate",
-             "payable")
-    figures = {name: total(name) for name in names}
-    total_row = StepRow(-1, None, *figures.values(), ())
+    total_row = StepRow(-1, None, total("claimed"), total("denied"), total("waiting_period"), total("retention"),
+                        total("coinsurance"), total("sublimit"), total("layer"), total("aggregate"),
+                        total("payable"), ())
     return StepTable(rows, total_row, policy.layer is not None)
 
 
