@@ -76,7 +76,7 @@ def test_the_adjusters_journey(browser: Any, live_server: str) -> None:  # noqa:
     page.get_by_label("Occurred", exact=True).fill((today - timedelta(days=4)).isoformat())
     page.get_by_label("Discovered", exact=True).fill(discovered.isoformat())
     page.get_by_label("Reported to us").fill((today - timedelta(days=2)).isoformat())
-    page.get_by_label("Description", exact=True).fill("Front-desk PCs encrypted overnight; ransom note on every screen.")
+    page.get_by_label("Description", exact=True).fill("Front-desk PCs encrypted overnight; a ransom note on each.")
     page.get_by_label("Record a new incident (below)").check()
     page.get_by_label("Kind of incident").select_option("ransomware")
     page.get_by_label("State 1 (two letters)").fill("LA")

@@ -30,7 +30,8 @@ def claim_list(request: Request, service: ServiceDep, principal: PrincipalDep,
     page = claims.list_claims(service.uow, principal, PageRequest(limit=PAGE_ROWS, offset=offset))
     return render(request, "claims/list.html", {"page_title": "Claims", "page": page, "rows": PAGE_ROWS,
                                                 "adjuster": _adjuster(principal),
-                                                "fnol": _adjuster(principal) and principal.role == Role.CLAIMS_ADJUSTER})
+                                                "fnol": _adjuster(principal)
+                                                and principal.role == Role.CLAIMS_ADJUSTER})
 
 
 def _adjuster(principal: Any) -> bool:
@@ -48,8 +49,7 @@ def claim_detail(request: Request, service: ServiceDep, principal: PrincipalDep,
     return render(request, "claims/detail.html", {"page_title": f"Claim {claim['claim_number']}", "claim": claim,
                                                   "adjudication": claim["adjudication"], "policy": policy,
                                                   "practice": practice, "entries": entries,
-                                                  "adjuster": _adjuster(principal),
-                                                "fnol": _adjuster(principal) and principal.role == Role.CLAIMS_ADJUSTER})
+                                                  "adjuster": _adjuster(principal)})
 
 
 __all__ = ["router"]
