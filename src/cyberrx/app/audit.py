@@ -152,6 +152,8 @@ class TrailEvent:
     before: Any
     after: Any
     hash: str
+    #: what the event is about, when the trail covers more than one subject ("claim CLM-001", "the quote")
+    subject_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,8 +178,7 @@ def describe(action: str, before: Any, after: Any) -> str:
         return (f"First notice of loss: claim {a.get('claim_number')} opened on policy {a.get('policy_number')} "
                 f"({a.get('cause', '').replace('_', ' ')}, discovered {a.get('discovered')})")
     if action == "claim.decision":
-        return (f"Claim {a.get('claim_number')} opened and adjudicated: {str(a.get('status')).replace('_', ' ')}, "
-                f"{_usd(a.get('total_payable'))} payable")
+        return f"Claim {a.get('claim_number')} opened and adjudicated: {_usd(a.get('total_payable'))} payable"
     if action == "claim.adjudicate":
         return (f"Loss lines entered: {a.get('lines')} line(s), {_usd(a.get('total_claimed'))} claimed, "
                 f"{_usd(a.get('total_payable'))} allowed (was {_usd(b.get('allowed'))})")
@@ -216,11 +217,16 @@ def trail(uow: UnitOfWork, principal: Principal, subject_type: str, subject_id: 
         require(principal, "claim.audit.read")
         if principal.organisation_kind != OrgKind.CARRIER:
             raise Forbidden("only the carrier's people may read the audit trail")
+        labels: dict[str, str] = {subject.id: ""}
         if subject_type == "claim":
-            ids = [subject.id, *([subject.incident_id] if subject.incident_id else [])]
+            if subject.incident_id:
+                labels[subject.incident_id] = "its incident"
         else:
             claims, _ = tx.claims.list({"policy_id": subject.id}, Order("created_at", False, "id"), 200, 0)
-            ids = [subject.id, *([subject.quote_id] if subject.quote_id else []), *(c.id for c in claims)]
+            if subject.quote_id:
+                labels[subject.quote_id] = "the quote"
+            labels.update({c.id: f"claim {c.claim_number}" for c in claims})
+        ids = list(labels)
     with uow.reading() as tx:
         events: list[AuditEvent] = []
         more = False
@@ -237,7 +243,7 @@ def trail(uow: UnitOfWork, principal: Principal, subject_type: str, subject_id: 
                 names[e.actor_id] = "someone no longer known" if user is None else \
                     f"{user.name or user.email} ({_ROLE_WORDS.get(user.role, user.role)})"
         out = [TrailEvent(e.seq, iso(e.at), names[e.actor_id], e.action, e.subject_type, e.subject_id,
-                          describe(e.action, e.before, e.after), e.before, e.after, e.hash)
+                          describe(e.action, e.before, e.after), e.before, e.after, e.hash, labels[e.subject_id])
                for e in events[:MAX_TRAIL]]
         return Trail(subject_type, subject_id, out, more or len(events) > MAX_TRAIL)
 

@@ -36,7 +36,9 @@ from cyberrx.web.templating import render
 
 router = APIRouter(route_class=PageRoute)
 #: blank loss-line rows offered under the lines already entered
-BLANK_LINES = 3
+BLANK_LINES = 2
+#: rows offered when no line is entered yet
+FIRST_LINES = 4
 INCIDENT_ROWS = 3
 RECIPIENTS = {"individuals": "Affected patients", "substitute_notice": "Substitute notice", "media": "Local media",
               "hhs": "HHS Office for Civil Rights", "covered_entity": "The covered entity",
@@ -156,7 +158,7 @@ async def notice_open(request: Request, service: ServiceDep, principal: Principa
 # ---- adjudication -----------------------------------------------------------------------------------------
 def _line_values(lines: list[dict[str, Any]]) -> list[dict[str, str]]:
     rows = [{f: "" if line.get(f) is None else str(line.get(f)) for f in LINE_FIELDS} for line in lines]
-    return rows + [{f: "" for f in LINE_FIELDS} for _ in range(BLANK_LINES)]
+    return rows + [{f: "" for f in LINE_FIELDS} for _ in range(BLANK_LINES if lines else FIRST_LINES)]
 
 
 def _adjudication_page(request: Request, service: Any, principal: Any, claim_id: str, *,
@@ -183,7 +185,7 @@ def _losses(form: dict[str, str], errors: dict[str, str]) -> tuple[list[dict[str
     losses: list[dict[str, Any]] = []
     where: list[int] = []
     i = 0
-    while f"coverage-{i}" in form and i < claims.MAX_LINES + BLANK_LINES:
+    while f"coverage-{i}" in form and i < claims.MAX_LINES + FIRST_LINES:
         part = form[f"coverage-{i}"].strip()
         if part:
             line: dict[str, Any] = {"coverage": part}
@@ -206,7 +208,7 @@ async def adjudication_save(request: Request, service: ServiceDep, principal: Pr
     form = _form(await request.form())
     errors: dict[str, str] = {}
     losses, where = _losses(form, errors)
-    rows = [{f: form.get(f"{f}-{i}", "") for f in LINE_FIELDS} for i in range(len(where) + BLANK_LINES + 50)
+    rows = [{f: form.get(f"{f}-{i}", "") for f in LINE_FIELDS} for i in range(claims.MAX_LINES + FIRST_LINES)
             if f"coverage-{i}" in form]
     if not errors:
         try:

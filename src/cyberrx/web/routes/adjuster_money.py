@@ -93,11 +93,14 @@ async def money_change(request: Request, service: ServiceDep, principal: Princip
                                       note, if_match, ports=service.ports)
     except PreconditionFailed:
         current = claims.get(service.uow, principal, claim_id)
+        last = claims.ledger(service.uow, principal, claim_id)[-1]
+        latest = f"{ENTRY_LABELS.get(last['kind'], last['kind']).lower()} of {usd(last['amount'])}" + (
+            f" ({last['note']})" if last["note"] else "")
         return _page(request, service, principal, claim_id, values=values, status=409, conflict=(
-            f"Another change reached this claim first: it is now at version {current['version']}, with "
-            f"{usd(current['paid'])} paid and a reserve of {usd(current['reserve'])}. Nothing was recorded from "
-            "your form. Check the ledger below; if it is still due, send it again (the form now carries the "
-            "current version)."))
+            f"Another change reached this claim first: it is now at version {current['version']} (the latest "
+            f"entry: {latest}), with {usd(current['paid'])} paid and a reserve of {usd(current['reserve'])}. "
+            "Nothing was recorded from your form. Check the ledger below; if it is still due, send it again (the "
+            "form now carries the current version)."))
     except Conflict as exc:
         return _page(request, service, principal, claim_id, values=values, status=409,
                      errors={f"{kind}-amount" if kind != "close" else "close-note": str(exc)})
