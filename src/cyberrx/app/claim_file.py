@@ -27,7 +27,8 @@ from cyberrx.breach.obligations import Obligation
 from cyberrx.claims import adjudicate
 from cyberrx.claims.steps import StepTable, step_table
 from cyberrx.domain.claim import parse_claim
-from cyberrx.domain.incident import incident_from_dict
+from cyberrx.domain.incident import Incident as IncidentDoc
+from cyberrx.domain.parsing import parse_model
 from cyberrx.domain.policy import PolicyTerms, parse_policy
 
 #: at most this many open claims on the deadlines list (the oldest first beyond it are not shown: said so)
@@ -75,7 +76,8 @@ class ClaimFile:
 
 
 def _notices(c: Any, practice: str, incident: Any, as_of: date) -> tuple[ObligationsReport, list[Notice]]:
-    report = obligations_of(incident_from_dict(incident.incident), as_of)
+    # stored incidents were checked when recorded: read back, not checked again against today's date
+    report = obligations_of(parse_model(IncidentDoc, incident.incident), as_of)
     notices = [Notice(c.id, c.claim_number, practice, incident.id, o,
                       None if o.deadline is None else (o.deadline - as_of).days) for o in report.obligations]
     return report, notices

@@ -199,6 +199,18 @@ def open_notice(uow: UnitOfWork, principal: Principal, policy_id: str, notice: d
         raise InvalidInput("link the practice's incident, or record a new one", field="incident_id",
                            allowed="an incident of the insured practice, or a new incident")
     checked_new = incidents.checked(new_incident, today) if new_incident is not None else None
+    for _ in range(MAX_RETRIES):
+        try:
+            return _open_notice_once(uow, ports, principal, policy_id, notice, description, incident_doc,
+                                     incident_id, new_incident, checked_new, today)
+        except Duplicate:       # the claim number drawn is taken on this policy: draw another
+            continue
+    raise Conflict("no free claim number: try again")
+
+
+def _open_notice_once(uow: UnitOfWork, ports: Ports, principal: Principal, policy_id: str, notice: dict[str, Any],
+                      description: str, incident_doc: dict[str, Any], incident_id: str | None,
+                      new_incident: dict[str, Any] | None, checked_new: Any, today: date) -> dict[str, Any]:
     with uow.writing(principal.scope) as tx:
         policy = tx.policies.get(policy_id, lock=True)
         if policy is None:
@@ -213,7 +225,7 @@ def open_notice(uow: UnitOfWork, principal: Principal, policy_id: str, notice: d
             assert new_incident is not None and checked_new is not None
             org = tx.organisations.get(policy.practice_id)
             linked = incidents.add(tx, ports, principal, org, new_incident, *checked_new)
-        number = f"CLM-{today:%Y}-{ports.ids.new()[:6].upper()}"
+        number = f"CLM-{today:%Y}-{ports.ids.new()[-6:].upper()}"
         doc = {"claim_id": number, "policy_number": policy.policy_number, "incident": incident_doc, "losses": []}
         ledger = ClaimLedger(number, ZERO, f"open:{number}")
         row = tx.claims.add(Claim(id=ports.ids.new(), carrier_id=policy.carrier_id,
