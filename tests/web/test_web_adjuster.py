@@ -187,3 +187,22 @@ def test_a_broker_or_a_practice_manager_gets_403_or_404_on_every_adjuster_page(w
     with TestClient(web_app, headers=BROWSER) as adj:
         sign_in(adj, ADJUSTER)
         assert adj.get(f"/claims/{claim_id}/money").text.count("<tr class=\"entry-") == before
+
+
+def test_bad_amounts_and_lines_come_back_by_their_field(adjuster: TestClient, web_world: WebWorld) -> None:
+    claim_id = web_world.demo.noticed_claim_id
+    page = adjuster.get(f"/claims/{claim_id}/money").text
+    token, version = csrf_of(page), re.search(r'name="version" value="(\d+)"', page)[1]
+    for amount, says in (("1e999999", "is not an amount"), ("12.345", "dollars and cents"),
+                         ("ten", "is not an amount"), ("99999999.00", "above")):
+        r = adjuster.post(f"/claims/{claim_id}/money/payment", follow_redirects=False, data={
+            "csrf_token": token, "amount": amount, "version": version, "key": f"bad-{amount}"})
+        assert r.status_code in (409, 422) and says in unescape(r.text), (amount, r.status_code)
+        assert 'id="payment-amount-error"' in r.text
+    lines = adjuster.get(f"/claims/{claim_id}/adjudication").text
+    r = adjuster.post(f"/claims/{claim_id}/adjudication", follow_redirects=False, data={
+        "csrf_token": token, "version": "x", "key": "bad-lines", "coverage-0": "forensics", "amount-0": "12.345",
+        "coverage-1": "", "coverage-2": ""})
+    assert r.status_code == 422 and 'id="amount-0-error"' in r.text, r.text[:2000]
+    assert "Save the lines" in lines
+    assert adjuster.get(f"/claims/{claim_id}/money").text.count('class="entry-payment"') == 0

@@ -212,8 +212,9 @@ async def adjudication_save(request: Request, service: ServiceDep, principal: Pr
             if f"coverage-{i}" in form]
     if not errors:
         try:
+            version = form.get("version", "")
             claims.revise_losses(service.uow, principal, claim_id, losses, form.get("key", ""),
-                                 claims.etag(int(form.get("version", "0") or 0)), ports=service.ports)
+                                 claims.etag(int(version)) if version.isdigit() else None, ports=service.ports)
         except PreconditionFailed:
             current = claims.get(service.uow, principal, claim_id)
             return _adjudication_page(request, service, principal, claim_id, rows=rows, status=409, message=(

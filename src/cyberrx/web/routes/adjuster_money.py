@@ -25,6 +25,8 @@ from cyberrx.web.routes.adjuster import form_key
 from cyberrx.web.templating import render, usd
 
 router = APIRouter(route_class=PageRoute)
+#: the most whole-dollar digits an amount may have (the store keeps Numeric(14, 2))
+MAX_DIGITS = 12
 KINDS = {"reserve": EntryKind.RESERVE, "payment": EntryKind.PAYMENT, "close": EntryKind.CLOSED}
 DONE = {"reserve": "Reserve set.", "payment": "Payment recorded.", "close": "Claim closed.",
         "replayed": "That form had already been sent: it was recorded once, and nothing more was done."}
@@ -71,8 +73,9 @@ def _amount(text: str) -> Decimal:
     except InvalidOperation:
         raise InvalidInput(f"{text!r} is not an amount", field="amount",
                            allowed="dollars and cents, such as 12500.00") from None
-    if not value.is_finite():
-        raise InvalidInput(f"{text!r} is not an amount", field="amount", allowed="dollars and cents")
+    if not value.is_finite() or value.adjusted() > MAX_DIGITS - 1:
+        raise InvalidInput(f"{text!r} is not an amount", field="amount",
+                           allowed=f"dollars and cents, below {10 ** MAX_DIGITS:,}")
     return value
 
 
