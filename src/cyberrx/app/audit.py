@@ -15,10 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from cyberrx.adapters.store import Order
 from cyberrx.adapters.store.tables import AuditEvent
-from cyberrx.app.authz import Principal, require
+from cyberrx.app.authz import Forbidden, OrgKind, Principal, not_found, require
 from cyberrx.app.common import Page, PageRequest, iso, json_safe, order_of
 from cyberrx.app.ports import Clock, UnitOfWork
 
@@ -127,4 +129,124 @@ def list_events(uow: UnitOfWork, principal: Principal, page: PageRequest, subjec
         return Page([event_dict(e) for e in rows], total, page.limit, page.offset)
 
 
-__all__ = ["GENESIS", "ChainReport", "body_of", "chain_hash", "event_dict", "list_events", "record", "verify"]
+
+
+# ---- a claim's or a policy's trail, for people -------------------------------------------------------------
+#: at most this many events on one trail (the oldest are shown; the page says when there are more)
+MAX_TRAIL = 500
+_ROLE_WORDS = {"admin": "administrator", "underwriter": "underwriter", "broker": "broker",
+               "practice_manager": "practice manager", "claims_adjuster": "claims adjuster"}
+
+
+@dataclass(frozen=True)
+class TrailEvent:
+    """One event as a person reads it: when, who (name and role), what (a sentence) and its chain position."""
+
+    seq: int
+    at: str | None
+    actor: str
+    action: str
+    subject_type: str
+    subject_id: str
+    summary: str
+    before: Any
+    after: Any
+    hash: str
+    #: what the event is about, when the trail covers more than one subject ("claim CLM-001", "the quote")
+    subject_label: str = ""
+
+
+@dataclass(frozen=True)
+class Trail:
+    subject_type: str
+    subject_id: str
+    events: list[TrailEvent]
+    truncated: bool
+
+
+def _usd(value: Any) -> str:
+    try:
+        return f"${Decimal(str(value)):,.2f}"
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+def describe(action: str, before: Any, after: Any) -> str:
+    """A sentence for an event (the figures as the event recorded them)."""
+    a, b = after or {}, before or {}
+    if action == "claim.notice":
+        return (f"First notice of loss: claim {a.get('claim_number')} opened on policy {a.get('policy_number')} "
+                f"({a.get('cause', '').replace('_', ' ')}, discovered {a.get('discovered')})")
+    if action == "claim.decision":
+        return f"Claim {a.get('claim_number')} opened and adjudicated: {_usd(a.get('total_payable'))} payable"
+    if action == "claim.adjudicate":
+        return (f"Loss lines entered: {a.get('lines')} line(s), {_usd(a.get('total_claimed'))} claimed, "
+                f"{_usd(a.get('total_payable'))} allowed (was {_usd(b.get('allowed'))})")
+    if action == "claim.reserve":
+        return f"Reserve set to {_usd(a.get('amount'))} (was {_usd(b.get('reserve'))})"
+    if action == "claim.pay":
+        return f"Payment of {_usd(a.get('amount'))}: paid to date {_usd(a.get('paid'))}"
+    if action == "claim.close":
+        return f"Claim closed: {_usd(a.get('amount'))} of reserve released, {_usd(a.get('paid'))} paid in all"
+    if action == "policy.bind":
+        premium = f" at a premium of {_usd(a['premium'])}" if a.get("premium") is not None else ""
+        return f"Policy {a.get('policy_number', '')} bound ({a.get('decision', 'quote')} option){premium}"
+    if action == "quote.decision":
+        opts = a.get("options") or []
+        counts = {d: sum(1 for o in opts if o.get("decision") == d) for d in ("quote", "refer", "decline")}
+        return (f"Quoted: {len(opts)} option(s), " + ", ".join(f"{n} {d}" for d, n in counts.items() if n)
+                if opts else "Quoted")
+    if action == "incident.record":
+        return (f"Incident recorded: discovered {a.get('discovered')}, {a.get('obligations')} notice(s) to give"
+                + ("" if a.get("reportable", True) else ", not reportable"))
+    if action == "incident.playbook_progress":
+        return f"Breach playbook: {len(a.get('done', []))} step(s) done (was {len(b.get('done', []))})"
+    return action.replace(".", ": ").replace("_", " ")
+
+
+def trail(uow: UnitOfWork, principal: Principal, subject_type: str, subject_id: str) -> Trail:
+    """The events of a claim (with its incident's) or of a policy (with its quote's and its claims'), oldest
+    first, for the carrier's claims adjuster or admin (``claim.audit.read``). The subject must be visible to the
+    caller (else NotFound)."""
+    if subject_type not in ("claim", "policy"):
+        raise ValueError(subject_type)
+    with uow.reading(principal.scope) as tx:
+        subject = (tx.claims if subject_type == "claim" else tx.policies).get(subject_id)
+        if subject is None:
+            raise not_found(subject_type, subject_id)
+        require(principal, "claim.audit.read")
+        if principal.organisation_kind != OrgKind.CARRIER:
+            raise Forbidden("only the carrier's people may read the audit trail")
+        labels: dict[str, str] = {subject.id: ""}
+        if subject_type == "claim":
+            if subject.incident_id:
+                labels[subject.incident_id] = "its incident"
+        else:
+            claims, _ = tx.claims.list({"policy_id": subject.id}, Order("created_at", False, "id"), 200, 0)
+            if subject.quote_id:
+                labels[subject.quote_id] = "the quote"
+            labels.update({c.id: f"claim {c.claim_number}" for c in claims})
+        ids = list(labels)
+    with uow.reading() as tx:
+        events: list[AuditEvent] = []
+        more = False
+        for ident in ids:
+            rows, total = tx.audit.list({"carrier_id": principal.carrier_id, "subject_id": ident},
+                                        Order("seq", False, "seq"), MAX_TRAIL, 0)
+            events += rows
+            more = more or total > len(rows)
+        events.sort(key=lambda e: e.seq)
+        names: dict[str, str] = {}
+        for e in events:
+            if e.actor_id not in names:
+                user = tx.users.get(e.actor_id)
+                names[e.actor_id] = "someone no longer known" if user is None else \
+                    f"{user.name or user.email} ({_ROLE_WORDS.get(user.role, user.role)})"
+        out = [TrailEvent(e.seq, iso(e.at), names[e.actor_id], e.action, e.subject_type, e.subject_id,
+                          describe(e.action, e.before, e.after), e.before, e.after, e.hash, labels[e.subject_id])
+               for e in events[:MAX_TRAIL]]
+        return Trail(subject_type, subject_id, out, more or len(events) > MAX_TRAIL)
+
+
+__all__ = ["GENESIS", "MAX_TRAIL", "ChainReport", "Trail", "TrailEvent", "body_of", "chain_hash", "describe",
+           "event_dict", "list_events", "record", "trail", "verify"]

@@ -90,6 +90,10 @@ POLICY: dict[str, frozenset[Role]] = {
     "subjectivity.update": frozenset({U}),
     "book.read": frozenset({A, U}),
     "rules.read": frozenset({A, U}),
+    # the claims adjuster's pages (carrier users only: the use cases also check the organisation is the carrier)
+    "claim.adjudicate": frozenset({C}),
+    "claim.file.read": frozenset({A, C}),
+    "claim.audit.read": frozenset({A, C}),
 }
 
 

@@ -16,22 +16,26 @@ Conflict.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from cyberrx.adapters.store import ConcurrentChange, Duplicate
 from cyberrx.adapters.store.tables import Claim, LedgerEntry
-from cyberrx.app import audit
-from cyberrx.app.authz import Principal, not_found, require
+from cyberrx.app import audit, incidents
+from cyberrx.app.authz import Forbidden, OrgKind, Principal, not_found, require
 from cyberrx.app.common import Page, PageRequest, iso, json_safe, money, order_of
 from cyberrx.app.ports import Ports, UnitOfWork, default_ports
 from cyberrx.claims import ClaimLedger, EntryKind, adjudicate
 from cyberrx.claims.ledger import LedgerEntry as Entry
-from cyberrx.domain.claim import parse_claim
+from cyberrx.domain.claim import parse_claim, parse_claim_incident
 from cyberrx.domain.policy import parse_policy
 from cyberrx.errors import Conflict, InvalidInput
 
 MAX_RETRIES = 20
+ZERO = Decimal(0)
 _ACTIONS = {EntryKind.PAYMENT: "claim.pay", EntryKind.RESERVE: "claim.reserve", EntryKind.CLOSED: "claim.close"}
 
 
@@ -54,7 +58,8 @@ def claim_dict(c: Claim, *, with_details: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {
            "id": c.id, "claim_number": c.claim_number, "policy_id": c.policy_id, "practice_id": c.practice_id,
            "status": c.status, "allowed": money(c.allowed), "reserve": money(c.reserve), "paid": money(c.paid),
-           "version": c.version, "created_at": iso(c.created_at)}
+           "version": c.version, "created_at": iso(c.created_at), "incident_id": c.incident_id,
+           "description": c.description}
     if with_details:
         out["claim"] = c.claim
         out["adjudication"] = c.adjudication
@@ -93,9 +98,10 @@ def _row(claim_id: str, e: Entry, ports: Ports, principal: Principal) -> LedgerE
 
 # ---- opening a claim: adjudication ------------------------------------------------------------------------
 def open_claim(uow: UnitOfWork, principal: Principal, policy_id: str, claim_doc: Any, *,
-               ports: Ports | None = None) -> dict[str, Any]:
+               incident_id: str | None = None, ports: Ports | None = None) -> dict[str, Any]:
     """Adjudicate a claim on a bound policy after the policy's earlier claims, and open its ledger with the
-    allowed amount reserved. Audited as ``claim.decision``."""
+    allowed amount reserved; ``incident_id``: the insured practice's incident it arises from, if linked.
+    Audited as ``claim.decision``."""
     ports = ports or default_ports()
     try:
         claim = parse_claim(claim_doc)
@@ -109,11 +115,19 @@ def open_claim(uow: UnitOfWork, principal: Principal, policy_id: str, claim_doc:
             if policy is None:
                 raise not_found("policy", policy_id)
             require(principal, "claim.create")
+            if incident_id is not None:
+                linked = tx.incidents.get(incident_id)
+                if linked is None or linked.practice_id != policy.practice_id:
+                    raise InvalidInput(f"incident {incident_id} is not one of the insured practice's",
+                                       field="incident_id", allowed="an incident of the insured practice")
             terms = parse_policy(policy.terms)
             if claim.policy_number != policy.policy_number:
                 raise InvalidInput(f"the claim is on policy {claim.policy_number!r}, not {policy.policy_number!r}",
                                    field="claim.policy_number", allowed=policy.policy_number)
-            history = [parse_claim(doc) for doc in tx.claims.docs_on_policy(policy.id)]
+            docs = tx.claims.docs_on_policy(policy.id)
+            if any(d.get("claim_id") == claim.claim_id for d in docs):
+                raise Conflict(f"claim {claim.claim_id} is already open on policy {policy.policy_number}")
+            history = [parse_claim(doc) for doc in docs if doc.get("losses")]   # a first notice pays nothing yet
             if any(h.claim_id == claim.claim_id for h in history):
                 raise Conflict(f"claim {claim.claim_id} is already open on policy {policy.policy_number}")
             result = adjudicate(terms, claim, history)
@@ -123,7 +137,8 @@ def open_claim(uow: UnitOfWork, principal: Principal, policy_id: str, claim_doc:
                                       policy_id=policy.id, claim_number=claim.claim_id, claim=claim_doc,
                                       adjudication=json_safe(result.to_dict()), status=ledger.status,
                                       allowed=ledger.allowed, reserve=ledger.reserve, paid=ledger.paid, version=1,
-                                      created_at=ports.clock.now(), created_by=principal.user_id))
+                                      created_at=ports.clock.now(), created_by=principal.user_id,
+                                      incident_id=incident_id))
             tx.ledger.add(_row(row.id, ledger.entries[0], ports, principal))
             audit.record(tx, ports.clock, principal, "claim.decision", "claim", row.id, None,
                          {"claim_number": claim.claim_id, "status": result.status,
@@ -133,6 +148,167 @@ def open_claim(uow: UnitOfWork, principal: Principal, policy_id: str, claim_doc:
             return claim_dict(row)
     except Duplicate:
         raise Conflict(f"claim {claim.claim_id} is already open on this policy") from None
+
+
+# ---- first notice of loss and loss lines -------------------------------------------------------------------
+MAX_DESCRIPTION = 4000
+MAX_LINES = 50
+
+
+def require_carrier(principal: Principal, action: str) -> None:
+    """The adjuster's work is the carrier's: ``action`` by role, and the caller's organisation the carrier."""
+    require(principal, action)
+    if principal.organisation_kind != OrgKind.CARRIER:
+        raise Forbidden(f"only the carrier's people may do {action}")
+
+
+def _notice_incident(notice: dict[str, Any], today: date) -> dict[str, Any]:
+    """The claim's incident from a first notice (cause, occurred, discovered, reported; controls if given),
+    checked, with no date after ``today``."""
+    doc = {k: notice[k] for k in ("cause", "occurred", "discovered", "reported", "controls")
+           if notice.get(k) not in (None, "")}
+    try:
+        inc = parse_claim_incident(doc)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.args[0], field=f"notice.{exc.field}" if exc.field else "notice",
+                           allowed=exc.allowed) from None
+    for name in ("occurred", "discovered", "reported"):
+        day = getattr(inc, name)
+        if day is not None and day > today:
+            raise InvalidInput(f"{name} {day.isoformat()} is after today", field=f"notice.{name}",
+                               allowed=f"a date on or before {today.isoformat()}")
+    return json_safe(inc.model_dump(exclude_none=True, exclude_defaults=True))  # type: ignore[no-any-return]
+
+
+def open_notice(uow: UnitOfWork, principal: Principal, policy_id: str, notice: dict[str, Any], *,
+                incident_id: str | None = None, new_incident: dict[str, Any] | None = None,
+                ports: Ports | None = None) -> dict[str, Any]:
+    """Open a claim on a bound policy from a first notice of loss (``notice``: ``cause``, ``occurred``,
+    ``discovered``, ``reported``, ``description``), before its losses are known: no adjudication yet, a ledger
+    opened at $0.00 allowed. The claim is linked to the practice's incident ``incident_id``, or to
+    ``new_incident`` recorded now (its breach deadlines worked out from discovery). Audited as ``claim.notice``
+    (and ``incident.record``), all in one unit of work."""
+    ports = ports or default_ports()
+    today = ports.clock.now().date()
+    description = str(notice.get("description") or "").strip()
+    if not description or len(description) > MAX_DESCRIPTION:
+        raise InvalidInput("describe what happened", field="notice.description",
+                           allowed=f"1 to {MAX_DESCRIPTION} characters")
+    incident_doc = _notice_incident(notice, today)
+    if (incident_id is None) == (new_incident is None):
+        raise InvalidInput("link the practice's incident, or record a new one", field="incident_id",
+                           allowed="an incident of the insured practice, or a new incident")
+    checked_new = incidents.checked(new_incident, today) if new_incident is not None else None
+    for _ in range(MAX_RETRIES):
+        try:
+            return _open_notice_once(uow, ports, principal, policy_id, notice, description, incident_doc,
+                                     incident_id, new_incident, checked_new, today)
+        except Duplicate:       # the claim number drawn is taken on this policy: draw another
+            continue
+    raise Conflict("no free claim number: try again")
+
+
+def _open_notice_once(uow: UnitOfWork, ports: Ports, principal: Principal, policy_id: str, notice: dict[str, Any],
+                      description: str, incident_doc: dict[str, Any], incident_id: str | None,
+                      new_incident: dict[str, Any] | None, checked_new: Any, today: date) -> dict[str, Any]:
+    with uow.writing(principal.scope) as tx:
+        policy = tx.policies.get(policy_id, lock=True)
+        if policy is None:
+            raise not_found("policy", policy_id)
+        require_carrier(principal, "claim.create")
+        if incident_id is not None:
+            linked = tx.incidents.get(incident_id)
+            if linked is None or linked.practice_id != policy.practice_id:
+                raise InvalidInput(f"incident {incident_id} is not one of the insured practice's",
+                                   field="incident_id", allowed="an incident of the insured practice")
+        else:
+            assert new_incident is not None and checked_new is not None
+            org = tx.organisations.get(policy.practice_id)
+            linked = incidents.add(tx, ports, principal, org, new_incident, *checked_new)
+        number = f"CLM-{today:%Y}-{ports.ids.new()[-6:].upper()}"
+        doc = {"claim_id": number, "policy_number": policy.policy_number, "incident": incident_doc, "losses": []}
+        ledger = ClaimLedger(number, ZERO, f"open:{number}")
+        row = tx.claims.add(Claim(id=ports.ids.new(), carrier_id=policy.carrier_id,
+                                  brokerage_id=policy.brokerage_id, practice_id=policy.practice_id,
+                                  policy_id=policy.id, claim_number=number, claim=doc, adjudication=None,
+                                  status=ledger.status, allowed=ledger.allowed, reserve=ledger.reserve,
+                                  paid=ledger.paid, version=1, created_at=ports.clock.now(),
+                                  created_by=principal.user_id, incident_id=linked.id, description=description))
+        tx.ledger.add(_row(row.id, ledger.entries[0], ports, principal))
+        audit.record(tx, ports.clock, principal, "claim.notice", "claim", row.id, None,
+                     {"claim_number": number, "policy_number": policy.policy_number, "incident_id": linked.id,
+                      **incident_doc, **_state(row)})
+        tx.commit()
+        return claim_dict(row)
+
+
+def history_before(tx: Any, c: Claim) -> list[Any]:
+    """The claims opened on ``c``'s policy before it that have loss lines, as adjudicated in turn."""
+    docs = tx.claims.docs_on_policy(c.policy_id)
+    mine = next((i for i, d in enumerate(docs) if d.get("claim_id") == c.claim_number), len(docs))
+    return [parse_claim(d) for d in docs[:mine] if d.get("losses")]
+
+
+def lines_note(losses: list[dict[str, Any]], claimed: Decimal, payable: Decimal) -> str:
+    """The ledger note of a loss-lines change: what it did, and a digest of the lines so that a different set
+    of lines is never taken for a repeat of the same request."""
+    digest = hashlib.sha256(json.dumps(losses, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    n = len(losses)
+    return (f"loss lines adjudicated: {n} line{'s' if n != 1 else ''}, {claimed:,.2f} claimed, "
+            f"{payable:,.2f} allowed (lines {digest})")
+
+
+def _revise_once(uow: UnitOfWork, ports: Ports, principal: Principal, claim_id: str, losses: list[dict[str, Any]],
+                 key: str, if_match: str | None) -> tuple[dict[str, Any], bool]:
+    with uow.writing(principal.scope) as tx:
+        c = _visible_claim(tx, claim_id)
+        require_carrier(principal, "claim.adjudicate")
+        doc = {**c.claim, "losses": losses}
+        try:
+            claim = parse_claim(doc)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.args[0], field=exc.field, allowed=exc.allowed) from None
+        policy = tx.policies.get(c.policy_id)
+        result = adjudicate(parse_policy(policy.terms), claim, history_before(tx, c))
+        rows = tx.ledger.entries(c.id)
+        ledger = ClaimLedger.restore(c.id, [_stored(r) for r in rows])
+        note = lines_note(losses, result.total_claimed, result.total_payable)
+        if ledger.replayed(key, EntryKind.ALLOWED, result.total_payable, note) is not None:
+            return claim_dict(c), False
+        if not _matches(if_match, c.version):
+            raise PreconditionFailed(f"claim {c.claim_number} is at version {etag(c.version)}, not {if_match}: "
+                                     "read it again and retry")
+        if ledger.closed:
+            raise Conflict(f"claim {c.claim_number} is closed: its loss lines cannot change")
+        before = {**_state(c), "lines": len(c.claim.get("losses", []))}
+        entry = ledger.revise_allowed(result.total_payable, key, note)
+        tx.claims.set_money(c, c.version, paid=ledger.paid, reserve=ledger.reserve, status=ledger.status)
+        c.claim, c.adjudication, c.allowed = doc, json_safe(result.to_dict()), ledger.allowed
+        tx.ledger.add(_row(c.id, entry, ports, principal))
+        audit.record(tx, ports.clock, principal, "claim.adjudicate", "claim", c.id, before,
+                     {**_state(c), "lines": len(losses), "adjudication": result.status,
+                      "total_claimed": money(result.total_claimed), "total_payable": money(result.total_payable),
+                      "idempotency_key": key})
+        tx.commit()
+        return claim_dict(c), True
+
+
+def revise_losses(uow: UnitOfWork, principal: Principal, claim_id: str, losses: list[dict[str, Any]], key: str,
+                  if_match: str | None = None, *, ports: Ports | None = None) -> tuple[dict[str, Any], bool]:
+    """Enter or replace the claim's loss lines and adjudicate it again after the policy's earlier claims: the
+    allowed amount becomes the new total payable (never below what was already paid; the reserve is kept within
+    it). Idempotent by ``key`` and version-checked by ``if_match`` as :func:`change`; ``(claim, created)``."""
+    ports = ports or default_ports()
+    if not key or len(key) > 200:
+        raise InvalidInput("an idempotency key is required", field="Idempotency-Key", allowed="1 to 200 characters")
+    if not losses or len(losses) > MAX_LINES:
+        raise InvalidInput(f"{len(losses)} loss lines", field="losses", allowed=f"1 to {MAX_LINES} lines")
+    for _ in range(MAX_RETRIES):
+        try:
+            return _revise_once(uow, ports, principal, claim_id, losses, key, if_match)
+        except (ConcurrentChange, Duplicate):
+            continue
+    raise Conflict(f"claim {claim_id} is changing too often to apply this change: try again")
 
 
 # ---- money changes ----------------------------------------------------------------------------------------
@@ -214,4 +390,5 @@ def list_claims(uow: UnitOfWork, principal: Principal, page: PageRequest, policy
         return Page([claim_dict(c, with_details=False) for c in rows], total, page.limit, page.offset)
 
 
-__all__ = ["PreconditionFailed", "change", "claim_dict", "etag", "get", "ledger", "list_claims", "open_claim"]
+__all__ = ["PreconditionFailed", "change", "claim_dict", "etag", "get", "history_before", "ledger", "lines_note",
+           "list_claims", "open_claim", "open_notice", "require_carrier", "revise_losses"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from cyberrx.app import accounts, assessments, claims, incidents, policies, prac
 from cyberrx.app.authz import OrgKind, Principal, Role
 from cyberrx.app.common import PageRequest, json_safe
 from cyberrx.app.ports import Ports, UnitOfWork, default_ports
+from cyberrx.claims import EntryKind
 
 #: the password of every demo user unless ``CYBERRX_DEMO_PASSWORD`` says otherwise (it is printed with them)
 DEFAULT_PASSWORD = "cyberrx demo passphrase"
@@ -73,6 +75,17 @@ REFERRED_BOUND = ("Bayou Family Clinic", 1_000_000.0, 10_000.0)
 REFERRED_BOUND_DAYS_AGO = 45
 REFERRED_CONDITION = ("Send the signed plan for rolling out MFA on email, remote access and admin accounts.", "60")
 
+#: the adjuster's claim from a first notice: an e-mail compromise discovered 75 days ago, so the 60-day notices
+#: to patients (45 CFR 164.404(b)) are overdue on the deadlines page; its loss lines (usd) and reserve
+NOTICE_DESCRIPTION = ("The office manager's mailbox was taken over through a fake sign-in page; the intruder read "
+                      "patient messages and sent invoices to patients. Reported by the practice's IT vendor.")
+NOTICE_DISCOVERED_DAYS_AGO = 75
+NOTICE_AFFECTED = {"LA": 540, "MS": 85}
+NOTICE_LINES = ({"coverage": "forensics", "amount": "18500.00", "description": "mailbox forensics"},
+                {"coverage": "legal", "amount": "12000.00", "description": "breach counsel"},
+                {"coverage": "notification", "amount": "9300.00", "description": "letters and call centre"})
+NOTICE_RESERVE = Decimal("20000.00")
+
 
 @dataclass(frozen=True)
 class DemoUser:
@@ -97,6 +110,7 @@ class DemoWorld:
     policy_id: str = ""
     claim_id: str = ""
     incident_id: str = ""
+    noticed_claim_id: str = ""
     added: int = 0
 
     def as_dict(self) -> dict[str, Any]:
@@ -201,7 +215,7 @@ class _Seeder:
         self.world.added += 1
         return str(incidents.record(self.uow, manager, practice_id, doc, today=self.today, ports=self.ports)["id"])
 
-    def claim(self, adjuster: Principal, policy: dict[str, Any], occurred: date) -> str:
+    def claim(self, adjuster: Principal, policy: dict[str, Any], occurred: date, incident_id: str) -> str:
         page = claims.list_claims(self.uow, adjuster, PageRequest(limit=1), policy_id=policy["id"])
         if page.items:
             return str(page.items[0]["id"])
@@ -211,7 +225,33 @@ class _Seeder:
         doc["incident"] = {**doc["incident"], "occurred": occurred.isoformat(),
                            "discovered": (occurred + timedelta(days=1)).isoformat()}
         self.world.added += 1
-        return str(claims.open_claim(self.uow, adjuster, policy["id"], doc, ports=self.ports)["id"])
+        return str(claims.open_claim(self.uow, adjuster, policy["id"], doc, incident_id=incident_id,
+                                     ports=self.ports)["id"])
+
+    def noticed_claim(self, adjuster: Principal, policy: dict[str, Any]) -> str:
+        """The adjuster's second claim on the policy: opened from a first notice with a new incident discovered
+        :data:`NOTICE_DISCOVERED_DAYS_AGO` days ago (its patients' notices are overdue), loss lines entered and
+        a reserve set."""
+        page = claims.list_claims(self.uow, adjuster, PageRequest(limit=50), policy_id=policy["id"])
+        found = next((c for c in page.items if (c.get("description") or "") == NOTICE_DESCRIPTION), None)
+        if found is None:
+            discovered = self.today - timedelta(days=NOTICE_DISCOVERED_DAYS_AGO)
+            notice = {"cause": "business_email_compromise", "occurred": (discovered - timedelta(days=2)).isoformat(),
+                      "discovered": discovered.isoformat(), "reported": (discovered + timedelta(days=3)).isoformat(),
+                      "description": NOTICE_DESCRIPTION}
+            incident = {"incident_id": f"INC-{discovered:%Y}-BEC", "entity": policy["terms"]["insured"],
+                        "type": "business_email_compromise", "discovered": discovered.isoformat(),
+                        "affected_by_state": dict(NOTICE_AFFECTED), "phi_secured": False}
+            found = claims.open_notice(self.uow, adjuster, policy["id"], notice, new_incident=incident,
+                                       ports=self.ports)
+            self.world.added += 2
+        if found["allowed"] == "0.00" and found["status"] == "open":
+            incurred = self.today - timedelta(days=NOTICE_DISCOVERED_DAYS_AGO)
+            lines = [{**line, "incurred": incurred.isoformat()} for line in NOTICE_LINES]
+            claims.revise_losses(self.uow, adjuster, found["id"], lines, "demo:lines", ports=self.ports)
+            claims.change(self.uow, adjuster, found["id"], EntryKind.RESERVE, NOTICE_RESERVE, "demo:reserve",
+                          "the vendor's invoices are expected", ports=self.ports)
+        return str(found["id"])
 
     def run(self) -> DemoWorld:
         admin = self.carrier_admin()
@@ -238,7 +278,8 @@ class _Seeder:
         self.world.policy_id = policy["id"]
         occurred = self.today - timedelta(days=12)
         self.world.incident_id = self.incident(manager, practice_id, occurred + timedelta(days=1))
-        self.world.claim_id = self.claim(staff[Role.CLAIMS_ADJUSTER], policy, occurred)
+        self.world.claim_id = self.claim(staff[Role.CLAIMS_ADJUSTER], policy, occurred, self.world.incident_id)
+        self.world.noticed_claim_id = self.noticed_claim(staff[Role.CLAIMS_ADJUSTER], policy)
         self.underwriters_book(staff[Role.UNDERWRITER])
         return self.world
 

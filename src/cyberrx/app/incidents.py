@@ -34,26 +34,39 @@ def incident_dict(i: Incident) -> dict[str, Any]:
             "created_at": iso(i.created_at), "created_by": i.created_by}
 
 
+def checked(incident: Any, today: date | None = None) -> tuple[IncidentDoc, ObligationsReport]:
+    """``incident`` checked as of ``today`` with its obligations; InvalidInput names ``incident.<field>``."""
+    try:
+        doc = incident_from_dict(incident, today=today)
+        return doc, obligations_of(doc, today)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.args[0], field=f"incident.{exc.field}" if exc.field else "incident",
+                           allowed=exc.allowed) from None
+
+
+def add(tx: Any, ports: Ports, principal: Principal, org: Any, incident: Any, doc: IncidentDoc,
+        report: ObligationsReport) -> Incident:
+    """Store a :func:`checked` incident of the practice ``org`` in the caller's unit of work, with its audit event
+    (call it last but for the caller's own rows and events)."""
+    require(principal, "incident.create")
+    row = tx.incidents.add(Incident(id=ports.ids.new(), carrier_id=org.carrier_id, brokerage_id=org.brokerage_id,
+                                    practice_id=org.id, incident=incident, obligations=json_safe(report.as_dict()),
+                                    created_at=ports.clock.now(), created_by=principal.user_id))
+    # the record of when the practice knew: every notification deadline runs from ``discovered``
+    audit.record(tx, ports.clock, principal, "incident.record", "incident", row.id, None,
+                 {"practice_id": org.id, "discovered": doc.discovered.isoformat(),
+                  "obligations": len(report.obligations), "reportable": report.reportable})
+    return row  # type: ignore[no-any-return]
+
+
 def record(uow: UnitOfWork, principal: Principal, practice_id: str, incident: Any, today: date | None = None, *,
            ports: Ports | None = None) -> dict[str, Any]:
     """Record an incident and its obligations as of ``today`` (default: the date now)."""
     ports = ports or default_ports()
-    try:
-        doc = incident_from_dict(incident, today=today)
-        report = obligations_of(doc, today)
-    except InvalidInput as exc:
-        raise InvalidInput(exc.args[0], field=f"incident.{exc.field}" if exc.field else "incident",
-                           allowed=exc.allowed) from None
+    doc, report = checked(incident, today)
     with uow.writing(principal.scope) as tx:
         org = visible_practice(tx, practice_id)
-        require(principal, "incident.create")
-        row = tx.incidents.add(Incident(id=ports.ids.new(), carrier_id=org.carrier_id, brokerage_id=org.brokerage_id,
-                                        practice_id=org.id, incident=incident, obligations=json_safe(report.as_dict()),
-                                        created_at=ports.clock.now(), created_by=principal.user_id))
-        # the record of when the practice knew: every notification deadline runs from ``discovered``
-        audit.record(tx, ports.clock, principal, "incident.record", "incident", row.id, None,
-                     {"practice_id": org.id, "discovered": doc.discovered.isoformat(),
-                      "obligations": len(report.obligations), "reportable": report.reportable})
+        row = add(tx, ports, principal, org, incident, doc, report)
         tx.commit()
         return incident_dict(row)
 
@@ -136,5 +149,5 @@ def set_playbook_progress(uow: UnitOfWork, principal: Principal, incident_id: st
         return ids
 
 
-__all__ = ["ResponsePlan", "get", "incident_dict", "list_incidents", "obligations_of", "record", "response_plan",
-           "set_playbook_progress", "step_id"]
+__all__ = ["ResponsePlan", "add", "checked", "get", "incident_dict", "list_incidents", "obligations_of", "record",
+           "response_plan", "set_playbook_progress", "step_id"]

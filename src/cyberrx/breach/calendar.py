@@ -49,11 +49,8 @@ def _uid_part(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in text)
 
 
-def deadlines_ics(incident_id: str, entity: str, obligations: Iterable[Obligation], *, stamp: datetime) -> str:
-    """An iCalendar document with one all-day VEVENT per dated obligation. Lines end with CRLF."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cyberrx//breach deadlines//EN", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(f'Breach deadlines {incident_id}')}"]
-    dtstamp = stamp.strftime("%Y%m%dT%H%M%SZ")
+def _vevents(incident_id: str, entity: str, obligations: Iterable[Obligation], dtstamp: str) -> list[str]:
+    lines: list[str] = []
     for i, o in enumerate(obligations):
         if o.deadline is None:
             continue
@@ -80,8 +77,24 @@ def deadlines_ics(incident_id: str, entity: str, obligations: Iterable[Obligatio
             "END:VALARM",
             "END:VEVENT",
         ]
+    return lines
+
+
+def calendar_ics(name: str, incidents: Iterable[tuple[str, str, Iterable[Obligation]]], *, stamp: datetime) -> str:
+    """An iCalendar document named ``name`` with the dated obligations of several incidents, each given as
+    ``(incident label, entity, obligations)``; the labels must differ (they make the events' UIDs)."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cyberrx//breach deadlines//EN", "CALSCALE:GREGORIAN",
+             "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(name)}"]
+    dtstamp = stamp.strftime("%Y%m%dT%H%M%SZ")
+    for incident_id, entity, obligations in incidents:
+        lines += _vevents(incident_id, entity, obligations, dtstamp)
     lines.append("END:VCALENDAR")
     return "".join(part + "\r\n" for line in lines for part in _fold(line))
 
 
-__all__ = ["REMINDER_DAYS_BEFORE", "deadlines_ics"]
+def deadlines_ics(incident_id: str, entity: str, obligations: Iterable[Obligation], *, stamp: datetime) -> str:
+    """An iCalendar document with one all-day VEVENT per dated obligation. Lines end with CRLF."""
+    return calendar_ics(f"Breach deadlines {incident_id}", [(incident_id, entity, obligations)], stamp=stamp)
+
+
+__all__ = ["REMINDER_DAYS_BEFORE", "calendar_ics", "deadlines_ics"]

@@ -68,6 +68,10 @@ class LineResult:
     reasons: tuple[str, ...]
     trigger: str = ""
     incurred: date | None = None
+    #: usd left after the part's sublimit and after the layer (the steps between coinsurance and the aggregate;
+    #: kept for :mod:`cyberrx.claims.steps`, not part of the result's data)
+    after_sublimit: Decimal = ZERO
+    after_layer: Decimal = ZERO
 
     def _data(self) -> dict[str, Any]:
         return {"coverage": self.coverage.value, "claimed": self.claimed, "covered": self.covered,
@@ -321,7 +325,7 @@ def _results(policy: PolicyTerms, base: CompiledTerms, claims: Sequence[Claim], 
             paid_so_far += figures["payable"]
             by_line[li] = LineResult(part, to_cents(grid.claimed[r]), figures["covered"], figures["retention"],
                                      figures["coinsurance"], figures["payable"], tuple(reasons), tests[li].reason,
-                                     line.incurred)
+                                     line.incurred, figures["after_sublimit"], figures["after_layer"])
         lines = [by_line[li] for li in range(len(claim.losses))]
         status = _status(sc.denial_reasons, lines)
         retention = to_cents(s.claim_retention[claim_rows[0]]) if len(claim_rows) else ZERO

@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from cyberrx.domain.parsing import read_document
 from cyberrx.domain.policy import CAUSES, CONTROLS_ALLOWED, Day, Duration, Money, located, part_of
+from cyberrx.errors import InvalidInput
 from cyberrx.vocab import BI_PARTS, EXCHANGE_ONLY_PARTS, PARTS, THIRD_PARTY_PARTS, Control, CoveragePart
 
 
@@ -235,9 +236,20 @@ def parse_claim(data: Any, source: str | None = None) -> Claim:
         raise located(exc, source) from None
 
 
+def parse_claim_incident(data: Any) -> Incident:
+    """Validate ``data`` as a claim's :class:`Incident` alone (a first notice of loss, before its losses are
+    known); one InvalidInput naming the field (``discovered``)."""
+    try:
+        return Incident.model_validate(data)
+    except ValidationError as exc:
+        err = located(exc, None)
+        raise InvalidInput(err.args[0], field=(err.field or "").removeprefix("incident."),
+                           allowed=err.allowed) from None
+
+
 def load_claim(path: str | Path) -> Claim:
     """Read a claim from a YAML or JSON file."""
     return parse_claim(read_document(path), source=str(path))
 
 
-__all__ = ["Claim", "Incident", "LossLine", "load_claim", "parse_claim"]
+__all__ = ["Claim", "Incident", "LossLine", "load_claim", "parse_claim", "parse_claim_incident"]

@@ -71,7 +71,8 @@ def nav_for(principal: Principal) -> list[NavItem]:
         return [NavItem("Clients", "/clients"), NavItem("Quotes", "/quotes"), NavItem("Policies", "/policies"),
                 NavItem("Claims", "/claims")]
     if principal.role == Role.CLAIMS_ADJUSTER:
-        return [NavItem("Claims", "/claims"), NavItem("Policies", "/policies"), NavItem("Practices", "/practices")]
+        return [NavItem("Claims", "/claims"), NavItem("Deadlines", "/deadlines"), NavItem("Policies", "/policies"),
+                NavItem("Practices", "/practices")]
     return [NavItem("Practices", "/practices"), NavItem("Quotes", "/quotes"), NavItem("Policies", "/policies"),
             NavItem("Claims", "/claims"), *underwriter_nav(principal)]
 

@@ -183,7 +183,8 @@ class Claim(_Owned, Base):
     policy_id: Mapped[str] = mapped_column(ForeignKey("policies.id"), index=True)
     claim_number: Mapped[str] = mapped_column(String(64))
     claim: Mapped[dict[str, Any]]
-    adjudication: Mapped[dict[str, Any]]
+    #: None for a first notice whose loss lines are not entered yet
+    adjudication: Mapped[dict[str, Any] | None]
     status: Mapped[str] = mapped_column(String(16))
     allowed: Mapped[Decimal]
     reserve: Mapped[Decimal]
@@ -191,6 +192,10 @@ class Claim(_Owned, Base):
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(Id)
+    #: the practice's incident the claim arises from (its breach deadlines), when linked (migration 0006)
+    incident_id: Mapped[str | None] = mapped_column(ForeignKey("incidents.id"), index=True, default=None)
+    #: the first notice of loss as reported: what happened, in the reporter's words
+    description: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class LedgerEntry(Base):
