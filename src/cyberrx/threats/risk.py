@@ -21,18 +21,20 @@ from cyberrx.domain.profile import Exposure, PracticeProfile
 from cyberrx.domain.threats import Finding, HicpLink
 from cyberrx.reference import read_data_file
 from cyberrx.threats.catalogue import Catalogue, ThreatRisk, load_catalogue, load_risk
+from cyberrx.threats.inventory import normalise
 
 HICP_FILE = "threats_hicp.yaml"
 
 
-def exposures(findings: list[Finding], *, catalogue: Catalogue | None = None,
-              risk: ThreatRisk | None = None) -> list[Exposure]:
-    """One exposure per open urgent finding (non-urgent findings raise nothing)."""
+def exposures(findings: list[Finding], *, catalogue: Catalogue | None = None, risk: ThreatRisk | None = None,
+              priced_elsewhere: frozenset[str] = frozenset()) -> list[Exposure]:
+    """One exposure per open urgent finding (non-urgent findings raise nothing). ``priced_elsewhere``: products
+    whose exposure the loss model already prices (Remote Desktop from ``remote_access: rdp_exposed``)."""
     cat = catalogue or load_catalogue()
     rk = risk or load_risk()
     out: list[Exposure] = []
     for f in findings:
-        if not f.urgent:
+        if not f.urgent or f.product in priced_elsewhere:
             continue
         group = cat.group(cat.products[f.product].role)
         out.append(Exposure(id=f"{f.cve} on {f.product}", scenarios=list(rk.scenarios[group]),
@@ -40,10 +42,20 @@ def exposures(findings: list[Finding], *, catalogue: Catalogue | None = None,
     return out
 
 
+def priced_elsewhere(profile: PracticeProfile, catalogue: Catalogue | None = None) -> frozenset[str]:
+    """Products that come only from the older fields and that the loss model already prices: Remote Desktop
+    from ``remote_access: rdp_exposed`` (the remote-access factor of loss_model.yaml). Their findings are
+    reported but not counted twice. A product also listed in ``technology`` is not excluded."""
+    cat = catalogue or load_catalogue()
+    items, _ = normalise(profile, cat)
+    listed = {i.product.id for i in items if i.index is not None}
+    return frozenset(i.product.id for i in items if i.field == "remote_access" and i.product.id not in listed)
+
+
 def exposed(profile: PracticeProfile, findings: list[Finding]) -> PracticeProfile:
     """The profile carrying exactly the exposures of ``findings`` (closing every finding gives back the figures
     of the profile without exposures, bit for bit)."""
-    return profile.with_exposures(exposures(findings))
+    return profile.with_exposures(exposures(findings, priced_elsewhere=priced_elsewhere(profile)))
 
 
 @lru_cache(maxsize=1)
@@ -78,4 +90,4 @@ def finding_hicp(finding: Finding, small: bool, catalogue: Catalogue | None = No
     return [hicp_link(a, small) for a in dict.fromkeys((primary, role_area))]
 
 
-__all__ = ["exposed", "exposures", "finding_hicp", "hicp_link", "is_small"]
+__all__ = ["exposed", "exposures", "finding_hicp", "hicp_link", "is_small", "priced_elsewhere"]
