@@ -15,7 +15,7 @@ from cyberrx.adapters.store.tables import Base, Claim, Organisation, Policy
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 
-HEAD = "0004"
+HEAD = "0007"
 
 
 def test_migration_makes_every_table_at_head(store: Store) -> None:

@@ -82,6 +82,12 @@ POLICY: dict[str, frozenset[Role]] = {
     "claim.pay": frozenset({C}),
     "claim.close": frozenset({C}),
     "audit.read": frozenset({A}),
+    # threat intelligence (issue 15): every role reads the alerts it sees; the carrier imports feeds and raises
+    # alerts; the practice acknowledges its own
+    "threat.read": ALL,
+    "threat.import": frozenset({A, U}),
+    "threat.alert": frozenset({A, U}),
+    "threat.acknowledge": frozenset({A, P}),
 }
 
 

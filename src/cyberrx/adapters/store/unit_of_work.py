@@ -43,6 +43,9 @@ class SqlUnitOfWork:
         self.claims = repos.Claims(session, scope)
         self.ledger = repos.Ledger(session)
         self.audit = repos.Audit(session)
+        self.threat_feeds = repos.ThreatFeeds(session)
+        self.threat_alerts = repos.ThreatAlerts(session, scope)
+        self.outbox = repos.Outbox(session, scope)
         self._transaction = session.begin()
 
     def commit(self) -> None:
