@@ -56,7 +56,8 @@ def _user(client: TestClient, c: Carrier, admin: str, org: str, role: str, key: 
 
 def make_carrier(client: TestClient, store: Store) -> Carrier:
     """A carrier with an underwriter, a brokerage with a broker, a brokered practice running an internet-facing
-    FortiGate and its IT provider's ScreenConnect, a direct practice running Mirth Connect inside its network; a manager per practice."""
+    FortiGate and its IT provider's ScreenConnect, a direct practice running Mirth Connect inside its network;
+    a manager per practice."""
     tag = uuid.uuid4().hex[:10]
     carrier = accounts.create_carrier(store, f"Carrier {tag}")
     admin_email = f"admin-{tag}@carrier.example"
@@ -70,7 +71,8 @@ def make_carrier(client: TestClient, store: Store) -> Carrier:
     _user(client, c, admin, brokerage["id"], "broker", "broker", tag)
     brokered = profile(f"Brokered {tag}") | {"technology": [FORTIGATE, SCREENCONNECT]}
     direct = profile(f"Direct {tag}") | {"technology": [MIRTH]}
-    c.practices["brokered"] = ok(client.post("/practices", headers=c.h("broker"), json={"profile": brokered}), 201)["id"]
+    c.practices["brokered"] = ok(client.post("/practices", headers=c.h("broker"), json={"profile": brokered}),
+                                 201)["id"]
     c.practices["direct"] = ok(client.post("/practices", headers=c.h("underwriter"), json={"profile": direct}),
                                201)["id"]
     _user(client, c, admin, c.practices["brokered"], "practice_manager", "manager_b", tag)
