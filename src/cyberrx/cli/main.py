@@ -49,6 +49,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "admin": ("cyberrx.cli.service", "Accounts, from the command line (the operator)."),
     "audit": ("cyberrx.cli.service", "The audit trail."),
     "demo": ("cyberrx.cli.demo", "The demo world, to try the web application with every role."),
+    "threats": ("cyberrx.cli.threats", "Threats: known exploited vulnerabilities matched to a practice, HC3-form "
+                                       "publications, alerts."),
 }
 
 
