@@ -114,3 +114,29 @@ def test_hicp_links_are_sized_for_the_practice() -> None:
     assert [h.practice for h in small] == [7, 6]          # patching first, then network management (a VPN)
     assert small[0].volume.startswith("Technical Volume 1") and small[0].sub_practice.startswith("7.S.")
     assert large[0].volume.startswith("Technical Volume 2") and large[0].sub_practice.startswith("7.M.")
+
+
+def test_the_control_mapping_uses_hicp_2023_and_names_what_is_not_hicp() -> None:
+    """issue 15's review: funds-transfer verification is payment-fraud guidance and the risk analysis is the HIPAA
+    Security Rule's (45 CFR 164.308(a)(1)), not HICP sub-practices; no 2019-edition code is left."""
+    from cyberrx.underwriting.roi import load_control_costs
+    from cyberrx.vocab import Control
+
+    costs = load_control_costs()
+    ftv, ra = costs.hicp(Control.FUNDS_TRANSFER_VERIFICATION), costs.hicp(Control.RISK_ANALYSIS_CURRENT)
+    assert ftv["practice"] is None and "Payment-fraud" in ftv["name"]
+    assert ra["practice"] is None and "164.308(a)(1)" in ra["sub_practice"]
+    assert all("2019" not in costs.hicp(c)["sub_practice"] for c in Control)
+    names = {h["practice"]: h["name"] for h in (costs.hicp(c) for c in Control) if h["practice"] is not None}
+    assert names[3] == "Identity and Access Management"
+    assert names[8] == "Security Operations Center and Incident Response"
+
+
+def test_hicp_practices_5_6_and_9_are_asked_and_change_nothing_in_the_model() -> None:
+    base = PROFILES["lakeside-family-medicine"]
+    answered = base.model_copy(update={"security_practices": base.security_practices.model_copy(update={
+        "asset_inventory": True, "network_segmentation": False, "medical_devices_managed": True,
+        "networked_medical_devices": 3})})
+    a = build_parameters(base, load_loss_model().tables)
+    b = build_parameters(answered, load_loss_model().tables)
+    assert (a.frequency == b.frequency).all()

@@ -151,7 +151,7 @@ def improve_cmd(
         payback = "-" if r["payback_months"] is None else f"{r['payback_months']:.1f}"
         table.add_row(str(i), r["control"], _usd(r["annual_cost"]), _usd(r["premium_reduction"]),
                       _usd(r["retained_loss_reduction"]), _usd(r["net_benefit"]), payback,
-                      _usd(r["loss_reduction_p99"]), str(r["hicp_practice"]["practice"]),
+                      _usd(r["loss_reduction_p99"]), str(r["hicp_practice"]["practice"] or "-"),
                       "yes" if r["insurer_baseline"] else "no")
     out.print(table)
     for r in data["recommendations"]:
@@ -169,8 +169,13 @@ def improve_cmd(
             out.print(f"{r['control']} and {shared['control']} share one licence: bought together, the second "
                       f"costs only {_usd(shared['annual_cost_with_it'])} a year.", highlight=False)
             break
-    practices = sorted({(r["hicp_practice"]["practice"], r["hicp_practice"]["name"]) for r in data["recommendations"]})
+    practices = sorted({(r["hicp_practice"]["practice"], r["hicp_practice"]["name"]) for r in data["recommendations"]
+                        if r["hicp_practice"]["practice"] is not None})
     out.print("HICP (405(d)) practices: " + "; ".join(f"{n} {name}" for n, name in practices), highlight=False)
+    outside = sorted({r["hicp_practice"]["name"] for r in data["recommendations"]
+                      if r["hicp_practice"]["practice"] is None})
+    if outside:
+        out.print("Outside HICP (\"-\" above): " + "; ".join(outside), highlight=False)
     best = data["best_set"]
     if best:
         out.print(f"Best set within {_usd(data['budget'])} a year: [bold]{', '.join(best['controls'])}[/] — costs "

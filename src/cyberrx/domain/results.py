@@ -341,11 +341,18 @@ class ControlFigures(Result):
 
 
 class HicpPractice(Result):
-    """The HHS 405(d) HICP practice a control belongs to (its number, name and sub-practice)."""
+    """The HHS 405(d) HICP (2023 edition) practice a control belongs to: its number, name and sub-practice.
+    ``practice`` is None for a control that is not an HICP sub-practice; ``name`` then says what it is (payment-fraud
+    guidance; the HIPAA Security Rule's risk analysis)."""
 
-    practice: int
+    practice: int | None
     name: str
     sub_practice: str
+
+    @property
+    def label(self) -> str:
+        """``"405(d) HICP practice 3: Identity and Access Management"``, or the name alone outside HICP."""
+        return self.name if self.practice is None else f"405(d) HICP practice {self.practice}: {self.name}"
 
 
 class Recommendation(ControlFigures):
