@@ -212,3 +212,31 @@ def test_urgent_alerts_not_acknowledged_are_reminded_and_mails_go_out_over_smtp(
     uc.drain_outbox(store, send)
     assert sink.messages and all("Reminder:" in m[2] for m in sink.messages)
     assert client.post("/threats/reminders/run", headers=a.h("manager_b"), json={}).status_code == 403
+
+
+def test_the_alerts_page_shows_each_practice_its_own_and_acknowledges(client: TestClient,
+                                                                       world: tuple[Carrier, Carrier]) -> None:
+    from tests.web.conftest import BROWSER, csrf_of, sign_in
+
+    a, b = world
+    with TestClient(client.app, headers=BROWSER) as web:
+        sign_in(web, a.emails["manager_d"], PASSWORD)
+        page = web.get("/alerts?show=all")
+        assert page.status_code == 200 and "CVE-2023-43208" in page.text and "CVE-2024-21762" not in page.text
+        assert 'href="/alerts"' in page.text                      # in the navigation
+        direct_alert = next(x for x in alerts(client, a.h("manager_d")) if x["cve"] == "CVE-2023-43208")
+        r = web.post(f"/alerts/{direct_alert['id']}/acknowledge", data={"csrf_token": csrf_of(page.text)},
+                     follow_redirects=False)
+        assert r.status_code == 303
+        assert "Acknowledged" in web.get("/alerts?show=all").text
+        assert "CVE-2023-43208" not in web.get("/alerts").text    # open only: it is handled
+        other = next(x for x in alerts(client, a.h("manager_b")) if x["cve"] == "CVE-2024-1709")
+        r = web.post(f"/alerts/{other['id']}/acknowledge", data={"csrf_token": csrf_of(page.text)},
+                     follow_redirects=False)
+        assert r.status_code == 404 and "CVE-2024-1709" not in r.text
+    names_a = [ok(client.get(f"/practices/{p}", headers=a.h("underwriter")))["name"] for p in a.practices.values()]
+    with TestClient(client.app, headers=BROWSER) as web:
+        sign_in(web, b.emails["underwriter"], PASSWORD)
+        theirs = web.get("/alerts?show=all").text
+        assert "CVE-2024-21762" in theirs                            # carrier B's own book ...
+        assert not any(n in theirs for n in names_a)                 # ... and nothing of carrier A's
