@@ -240,3 +240,17 @@ def test_the_alerts_page_shows_each_practice_its_own_and_acknowledges(client: Te
         theirs = web.get("/alerts?show=all").text
         assert "CVE-2024-21762" in theirs                            # carrier B's own book ...
         assert not any(n in theirs for n in names_a)                 # ... and nothing of carrier A's
+
+
+def test_the_apis_assessment_and_quote_carry_the_open_urgent_findings(client: TestClient,
+                                                                      world: tuple[Carrier, Carrier]) -> None:
+    a, _ = world
+    pid = a.practices["brokered"]
+    done = ok(client.post(f"/practices/{pid}/assessments", headers=a.h("underwriter"),
+                          json={"trials": 2000, "seed": 7}), 201)
+    threats = done["result"]["threats"]
+    assert "CVE-2024-21762 on fortios" in threats["urgent"] and threats["frequency_multipliers"]["ransomware"] == 2.5
+    q = ok(client.post(f"/practices/{pid}/quotes", headers=a.h("underwriter"),
+                       json={"trials": 2000, "seed": 3, "effective": "2026-12-01"}), 201)
+    subj = [s for s in q["result"]["options"][0]["subjectivities"] if s["rule"] == "OPEN-URGENT-KEV"]
+    assert subj and "CVE-2024-21762" in subj[0]["message"]

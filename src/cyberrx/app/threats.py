@@ -125,6 +125,16 @@ def with_threats(profile: PracticeProfile, feed: Feed) -> tuple[PracticeProfile,
     return p, summary(feed, m, p), m
 
 
+def threats_for(uow: UnitOfWork, profile: PracticeProfile) -> tuple[PracticeProfile, ThreatSummary | None]:
+    """:func:`with_threats` against the current feed of ``uow``'s database (the database is not read for a
+    profile without ``technology``)."""
+    if not profile.technology:
+        return profile, None
+    feed, _ = current_feed(uow)
+    p, s, _ = with_threats(profile, feed)
+    return p, s
+
+
 def assess_with_threats(profile: PracticeProfile, feed: Feed, **kwargs: Any) -> Assessment:
     """:func:`cyberrx.app.assess.assess` on the profile with its open urgent findings, the summary attached."""
     from cyberrx.app.assess import assess
@@ -363,4 +373,4 @@ def drain_outbox(uow: UnitOfWork, send: Callable[[Mail], None], *, limit: int = 
 
 __all__ = ["Mail", "acknowledge", "alert_dict", "assess_with_threats", "current_feed", "drain_outbox", "feed_of",
            "findings_dict", "import_feed", "list_alerts", "list_feeds", "parse_feed", "practice_findings", "remind",
-           "run_alerts", "run_alerts_system", "summary", "with_threats"]
+           "run_alerts", "run_alerts_system", "summary", "threats_for", "with_threats"]
