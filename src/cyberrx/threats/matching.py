@@ -26,9 +26,23 @@ from cyberrx.threats.inventory import InventoryItem, normalise
 from cyberrx.threats.kev import shipped_kev
 from cyberrx.threats.versions import RangeTable, load_ranges
 
+Index = tuple[dict[str, list[FeedEntry]], dict[str, list[FeedEntry]]]
+#: indexes of the feeds matched lately, by (feed digest, catalogue version): one alert run indexes its feed once
+_INDEXES: dict[tuple[str, str, str], Index] = {}
+_MAX_INDEXES = 4
 
-def _index(feed: Feed, catalogue: Catalogue) -> tuple[dict[str, list[FeedEntry]], dict[str, list[FeedEntry]]]:
-    """Entries by product id, and the "Multiple ..." entries by vendor id."""
+
+def _index(feed: Feed, catalogue: Catalogue) -> Index:
+    """Entries by product id, and the "Multiple ..." entries by vendor id (cached per feed digest)."""
+    key = (feed.digest, str(len(feed.entries)), catalogue.version)
+    if key not in _INDEXES:
+        if len(_INDEXES) >= _MAX_INDEXES:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        _INDEXES[key] = _build_index(feed, catalogue)
+    return _INDEXES[key]
+
+
+def _build_index(feed: Feed, catalogue: Catalogue) -> Index:
     by_product: dict[str, list[FeedEntry]] = defaultdict(list)
     multiple: dict[str, list[FeedEntry]] = defaultdict(list)
     for e in feed.entries:
