@@ -98,3 +98,27 @@ def test_publish_writes_html_and_pdf(tmp_path: Path, db: Path) -> None:
 def test_alerts_on_an_empty_database(db: Path) -> None:
     data = json.loads(run("threats", "alerts", "--run", "--remind", "--json"))
     assert data["run"]["alerts"] == 0 and data["reminders"]["reminders"] == 0 and data["alerts"] == []
+
+
+def test_publish_lists_the_insureds_whose_systems_its_cves_hit(db: Path) -> None:
+    """A practice in the configured database running a Citrix gateway is listed by the Citrix Bleed alert; one
+    without it is not; a draft from KEV lists it too, and the operator's alert run raises its alerts."""
+    from cyberrx.adapters.store import OrgKind, Store
+    from cyberrx.app import accounts, practices
+    from cyberrx.app.authz import Principal, Role
+
+    store = Store(f"sqlite:///{db}")
+    store.upgrade()
+    carrier = accounts.create_carrier(store, "Acme Mutual")
+    uw = Principal("a" * 32, Role.UNDERWRITER, carrier["id"], OrgKind.CARRIER, carrier["id"])
+    base = {"states": {"TX": 500}, "annual_revenue": 1_000_000}
+    practices.create(store, uw, {**base, "name": "Gateway Clinic", "technology": [
+        {"vendor": "Citrix", "product": "NetScaler Gateway", "version": "13.1-49.13"}]})
+    practices.create(store, uw, {**base, "name": "Paper Clinic"})
+    store.dispose()
+    html = run("threats", "publish", str(PUB))
+    assert "<li>Gateway Clinic</li>" in html and "Paper Clinic" not in html
+    drafted = json.loads(run("threats", "publish", "--draft", "CVE-2023-4966", "--json"))
+    assert len(drafted["insureds"]) == 1
+    data = json.loads(run("threats", "alerts", "--run", "--json"))
+    assert data["run"]["alerts"] > 0 and {a["cve"] for a in data["alerts"]} >= {"CVE-2023-4966"}

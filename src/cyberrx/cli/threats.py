@@ -226,6 +226,9 @@ def publish_cmd(
             pub = parse_markdown(doc.read_text(encoding="utf-8"), source=str(doc))
         except FileNotFoundError:
             raise InvalidInput("file not found", source=str(doc)) from None
+        if pub.cves and not pub.insureds:       # the insureds it concerns: those whose systems its CVEs hit
+            names = _concerned(set(pub.cves))
+            pub = pub.model_copy(update={"insureds": sorted(names)})
     else:
         pub, names = _draft(str(draft))
     if json_out:
@@ -249,9 +252,7 @@ def _draft(cve: str) -> tuple[Any, dict[str, str]]:
     """A sector alert from the KEV entry ``cve`` with the insureds whose latest profile it concerns."""
     from datetime import date
 
-    from cyberrx.domain.profile import PracticeProfile
     from cyberrx.errors import InvalidInput
-    from cyberrx.threats.matching import match
     from cyberrx.threats.publications import draft_from_kev
     from cyberrx.threats.risk import hicp_link
 
@@ -259,13 +260,20 @@ def _draft(cve: str) -> tuple[Any, dict[str, str]]:
     entry = next((e for e in feed.entries if e.cve == cve.strip().upper()), None)
     if entry is None:
         raise InvalidInput(f"{cve} is not in the feed", field="--draft", allowed="a CVE of the current feed")
-    names: dict[str, str] = {}
-    for pid, name, profile in _insureds():
-        if any(f.cve == entry.cve for f in match(PracticeProfile.model_validate(profile), feed).findings):
-            names[pid] = name
+    names = _concerned({entry.cve}, feed)
     pub = draft_from_kev(entry, sorted(names), [hicp_link("vulnerability", True), hicp_link("vulnerability", False)],
                          day=date.today())
     return pub, names
+
+
+def _concerned(cves: set[str], feed: Any = None) -> dict[str, str]:
+    """The insured practices (id -> name) in the configured database whose latest profile meets one of ``cves``."""
+    from cyberrx.domain.profile import PracticeProfile
+    from cyberrx.threats.matching import match
+
+    feed = feed if feed is not None else configured_feed()[0]
+    return {pid: name for pid, name, profile in _insureds()
+            if any(f.cve in cves for f in match(PracticeProfile.model_validate(profile), feed).findings)}
 
 
 def _insureds() -> list[tuple[str, str, dict[str, Any]]]:
