@@ -80,6 +80,15 @@ class Settings(BaseSettings):
                                   "None: a random key kept in the file `secret_key` beside the embedded database")
     cookie_secure: bool | None = Field(
         default=None, description="mark the session cookie Secure; None: when the request came over https")
+    # threat alerts (issue 15): the mail sender that drains the outbox, and where `threats import` fetches a feed
+    smtp_host: str = Field(default="127.0.0.1", description="SMTP server the alert mails go through")
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_starttls: bool = Field(default=False, description="upgrade the SMTP connection with STARTTLS")
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_from: str = Field(default="cyberrx@localhost", description="the alert mails' From address")
+    threat_feed_url: str | None = Field(default=None, description="address `cyberrx threats import` fetches when "
+                                                                  "given no file (a KEV JSON or a STIX bundle)")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

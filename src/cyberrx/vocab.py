@@ -104,6 +104,26 @@ class Training(StrEnum):
     PHISHING_SIMULATION = "phishing_simulation"
 
 
+class TechnologyRole(StrEnum):
+    """What an item of a practice's technology inventory does (its group and defaults: threats_catalogue.yaml)."""
+
+    VPN = "vpn"
+    FIREWALL = "firewall"
+    REMOTE_ACCESS = "remote_access"
+    EMAIL = "email"
+    BACKUP = "backup"
+    NAS = "nas"
+    REMOTE_SUPPORT = "remote_support"
+    FILE_TRANSFER = "file_transfer"
+    EHR = "ehr"
+    PACS = "pacs"
+    INTERFACE_ENGINE = "interface_engine"
+    MEDICAL_DEVICE = "medical_device"
+    ENDPOINT = "endpoint"
+    SERVER = "server"
+    OTHER = "other"
+
+
 __all__ = [
     "BI_PARTS",
     "EXCHANGE_ONLY_PARTS",
@@ -117,5 +137,6 @@ __all__ = [
     "RemoteAccess",
     "Scenario",
     "Specialty",
+    "TechnologyRole",
     "Training",
 ]

@@ -40,9 +40,13 @@ OBJECT_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/users", lambda o: {"organisation_id": o.practice, "email": "x@example.org", "name": "x",
                                   "role": "practice_manager", "password": "a very long password"}),
     ("POST", "/practices", lambda o: {"profile": profile("x"), "brokerage_id": o.brokerage}),
+    # threat intelligence (issue 15); its own alerts are tested in tests/threats/test_alerts_api.py
+    ("GET", "/practices/{practice}/threats", None),
+    ("POST", "/threats/alerts/{alert}/acknowledge", None),
+    ("POST", "/threats/alerts/run", lambda o: {"practice_ids": [o.practice]}),
 ]
 LIST_ROUTES = ["/organisations", "/users", "/practices", "/assessments", "/policies", "/claims", "/incidents",
-               "/audit/events", "/auth/tokens", "/quotes"]
+               "/audit/events", "/auth/tokens", "/quotes", "/threats/alerts", "/threats/feeds"]
 
 
 def _targets(owner: Tenant, o: Objects, victim_role: str) -> dict[str, Any]:
@@ -50,7 +54,7 @@ def _targets(owner: Tenant, o: Objects, victim_role: str) -> dict[str, Any]:
     target.brokerage = owner.brokerage if o is owner.brokered else owner.brokerage  # type: ignore[attr-defined]
     return {"practice": o.practice, "user": owner.users[victim_role], "token": owner.token_ids[victim_role],
             "version": 1, "assessment": o.assessment, "job": o.job, "policy": o.policy, "claim": o.claim,
-            "incident": o.incident, "quote": o.quote, "obj": target}
+            "incident": o.incident, "quote": o.quote, "alert": "0" * 32, "obj": target}
 
 
 def _ids(t: Tenant, o: Objects) -> set[str]:
@@ -87,6 +91,7 @@ def test_the_route_table_covers_every_route_that_names_an_object(client: TestCli
                .replace("{token}", "{token_id}").replace("{assessment}", "{assessment_id}")
                .replace("{job}", "{job_id}").replace("{policy}", "{policy_id}").replace("{claim}", "{claim_id}")
                .replace("{incident}", "{incident_id}").replace("{quote}", "{quote_id}")
+               .replace("{alert}", "{alert_id}")
                .replace("/organisations/{practice_id}", "/organisations/{organisation_id}"))
               for m, t, _ in OBJECT_ROUTES}
     assert named <= tested, named - tested

@@ -85,7 +85,7 @@ def test_mfa_is_first_and_pays_back_within_a_year_and_the_figures_say_why(no_mfa
     assert remote["payback_months"] < 24
     assert remote["insurer_baseline"] is True
     assert remote["hicp_practice"] == {"practice": 3, "name": "Identity and Access Management",
-                                       "sub_practice": "3.M.D MFA for remote access"}
+                                       "sub_practice": "3.M.D Multifactor authentication for remote access"}
     assert remote["premium_reduction"] > 0
     # large: MFA on remote access cuts the 1-in-100 year by more than 25 times its yearly cost (about 29x since
     # model 2026.12.2, over 30x before: the ransomware family it acts on is half as frequent). Before 2026.12.2 it

@@ -18,8 +18,10 @@ from cyberrx.app.common import Page, PageRequest, iso, order_of
 from cyberrx.app.jobs import new_job
 from cyberrx.app.ports import Ports, UnitOfWork, Wake, default_ports
 from cyberrx.app.practices import check_profile, visible_practice
+from cyberrx.app.threats import threats_for
 from cyberrx.domain.policy import parse_policy
 from cyberrx.domain.profile import PracticeProfile
+from cyberrx.domain.results import ThreatSummary
 from cyberrx.errors import InvalidInput
 
 JOB_KIND = "assessment"
@@ -45,12 +47,14 @@ def assessment_dict(a: Assessment, version: int | None = None, *, with_result: b
 
 def result_document(profile: PracticeProfile, trials: int, seed: int, policy: dict[str, Any] | None,
                     progress: Callable[[int, int], None] | None = None, *,
-                    ports: Ports | None = None) -> dict[str, Any]:
+                    ports: Ports | None = None, threats: ThreatSummary | None = None) -> dict[str, Any]:
     """The stored result of an assessment: the one place that turns what ``assess`` returns into JSON. The
-    simulation maps its blocks through the ports' executor (the same figures whatever the executor)."""
+    simulation maps its blocks through the ports' executor (the same figures whatever the executor). ``threats``:
+    the summary of the open threat findings the profile's exposures come from (issue 15), kept with the result."""
     terms = parse_policy(policy) if policy is not None else None
     with (ports or default_ports()).executor() as executor:
-        return assess(profile, trials, seed, policy=terms, progress=progress, executor=executor).to_dict()
+        result = assess(profile, trials, seed, policy=terms, progress=progress, executor=executor)
+    return (result if threats is None else result.model_copy(update={"threats": threats})).to_dict()
 
 
 def _succeeded(a: Assessment, result: dict[str, Any]) -> None:
@@ -97,7 +101,8 @@ def request(uow: UnitOfWork, limits: Limits, principal: Principal, practice_id: 
         if wake is not None:
             wake()
         return assessment_dict(a, pv.version), True
-    _succeeded(a, result_document(profile, trials, seed, policy, ports=ports))
+    profile, threats = threats_for(uow, profile)      # a profile listing technology meets the newest feed
+    _succeeded(a, result_document(profile, trials, seed, policy, ports=ports, threats=threats))
     with uow.writing(principal.scope) as tx:
         tx.assessments.add(a)
         tx.commit()
@@ -116,9 +121,9 @@ def run_job(uow: UnitOfWork, assessment_id: str, progress: Callable[[float], Non
         assert pv is not None
         trials, seed, policy, profile_doc = a.trials, int(a.seed), a.policy, pv.profile
         tx.commit()
-    profile = check_profile(profile_doc)
+    profile, threats = threats_for(uow, check_profile(profile_doc))
     result = result_document(profile, trials, seed, policy, progress=lambda done, total: progress(done / total),
-                             ports=ports)
+                             ports=ports, threats=threats)
     with uow.writing() as tx:
         a = tx.assessments.get(assessment_id)
         _succeeded(a, result)

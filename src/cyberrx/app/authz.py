@@ -94,6 +94,13 @@ POLICY: dict[str, frozenset[Role]] = {
     "claim.adjudicate": frozenset({C}),
     "claim.file.read": frozenset({A, C}),
     "claim.audit.read": frozenset({A, C}),
+
+    # threat intelligence (issue 15): every role reads the alerts it sees; the carrier imports feeds and raises
+    # alerts; the practice acknowledges its own
+    "threat.read": ALL,
+    "threat.import": frozenset({A, U}),
+    "threat.alert": frozenset({A, U}),
+    "threat.acknowledge": frozenset({A, P}),
 }
 
 

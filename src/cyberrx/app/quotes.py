@@ -24,6 +24,7 @@ from cyberrx.app.common import Page, PageRequest, as_utc, iso, json_safe, order_
 from cyberrx.app.policies import policy_dict
 from cyberrx.app.ports import Ports, UnitOfWork, default_ports
 from cyberrx.app.practices import check_profile, visible_practice
+from cyberrx.app.threats import threats_for
 from cyberrx.app.underwrite import quote
 from cyberrx.errors import Conflict, InvalidInput
 from cyberrx.underwriting import DEFAULT_LIMITS, DEFAULT_RETENTIONS
@@ -71,8 +72,11 @@ def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int 
         require(principal, "quote.create")
         pv = tx.profiles.latest(org.id)
         carrier_id, brokerage_id = org.carrier_id, org.brokerage_id
-    result = quote(check_profile(pv.profile), trials=trials, seed=seed, effective=effective,
-                   limits=limit_grid, retentions=retention_grid)
+    # a profile listing technology meets the newest threat feed: open urgent findings raise the technical price and
+    # the rule file's OPEN-URGENT-KEV subjectivity names them (issue 15)
+    profile, _ = threats_for(uow, check_profile(pv.profile))
+    result = quote(profile, trials=trials, seed=seed, effective=effective, limits=limit_grid,
+                   retentions=retention_grid)
     doc = json_safe(result.to_dict())
     with uow.writing(principal.scope) as tx:
         q = tx.quotes.add(Quote(id=ports.ids.new(), carrier_id=carrier_id, brokerage_id=brokerage_id,

@@ -72,15 +72,21 @@ def assess_cmd(
 
     # validate every input before simulating anything: one bad file stops the run with nothing printed
     practices = [load_model(PracticeProfile, p) for p in profiles]
+    from cyberrx.cli.threats import summary_lines, threat_profile
+
+    # a profile listing its technology meets the newest threat feed: open urgent findings raise frequencies
+    threatened = [threat_profile(p) for p in practices]
     terms = load_policy(policy) if policy is not None else None
     several = len(practices) > 1
     results = []
-    for path, practice in zip(profiles, practices, strict=True):
+    for path, (practice, threats) in zip(profiles, threatened, strict=True):
         progress = _LazyProgress(Console(stderr=True))
         try:
             result = assess(practice, trials, seed, policy=terms, progress=progress, workers=workers)
         finally:
             progress.close()
+        if threats is not None:
+            result = result.model_copy(update={"threats": threats})
         data = result.to_dict()
         chart = None
         if plot is not None:
@@ -98,5 +104,10 @@ def assess_cmd(
     out = console(wide=wide)
     for data, chart in results:
         render_assessment(data, out)
+        if "threats" in data:
+            from cyberrx.domain.results import ThreatSummary
+
+            for line in summary_lines(ThreatSummary.from_dict(data["threats"])):
+                out.print(line, highlight=False)
         if chart is not None:
             typer.echo(f"charts written to {chart}")

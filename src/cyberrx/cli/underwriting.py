@@ -60,14 +60,19 @@ def quote_cmd(
 ) -> None:
     """Quote options for a practice: premium, technical price, decision, reasons and subjectivities."""
     from cyberrx.app.underwrite import quote, rules_from, write_terms
+    from cyberrx.cli.threats import summary_lines, threat_profile
     from cyberrx.domain import PracticeProfile, load_model
     from cyberrx.reports.jsonout import to_json
 
-    practice = load_model(PracticeProfile, profile)
+    # a profile listing its technology meets the newest threat feed: open urgent findings raise the technical
+    # price and the rule file's OPEN-URGENT-KEV subjectivity names them
+    practice, threats = threat_profile(load_model(PracticeProfile, profile))
     result = quote(practice, limits=_amounts(limits, "--limits"), retentions=_amounts(retentions, "--retentions"),
                    trials=trials, seed=seed, effective=_day(effective), rules=rules_from(rules))
     written = write_terms(result, terms_out) if terms_out is not None else []
     data = result.to_dict()
+    if threats is not None:
+        data["threats"] = threats.to_dict()
     if json_out:
         if written:
             data["terms_written"] = [str(p) for p in written]
@@ -76,6 +81,8 @@ def quote_cmd(
     from cyberrx.reports.terminal.quote import render_quote
 
     render_quote(data, _console(wide), wide=wide)
+    for line in summary_lines(threats) if threats is not None else []:
+        typer.echo(line)
     if written:
         typer.echo(f"policy terms of {len(written)} options written to {terms_out}")
 

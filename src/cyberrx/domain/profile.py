@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from cyberrx.vocab import Control, Hosting, RemoteAccess, Specialty, Training
+from cyberrx.vocab import Control, Hosting, RemoteAccess, Scenario, Specialty, TechnologyRole, Training
 
 # two-letter USPS codes of the states, DC and the territories where HIPAA covered entities practise
 US_JURISDICTIONS = frozenset([
@@ -90,6 +90,71 @@ class Controls(_Strict):
         return bool(v)
 
 
+#: the most items a technology inventory may list (bounds the matching work: items x feed entries)
+MAX_TECHNOLOGY_ITEMS = 500
+#: the most open exposures a profile may carry
+MAX_EXPOSURES = 1000
+
+
+def _cpe_23(v: str | None) -> str | None:
+    """A CPE 2.3 formatted string, parsed and checked by the ``cpe`` library (NISTIR 7695 grammar)."""
+    if v is None:
+        return None
+    v = v.strip()
+    if not v.startswith("cpe:2.3:"):
+        raise ValueError("a CPE 2.3 formatted string is required, e.g. cpe:2.3:o:fortinet:fortios:7.2.4:*:*:*:*:*:*:*")
+    from cpe import CPE  # the parser is needed only by inventories that give a CPE
+
+    try:
+        CPE(v, CPE.VERSION_2_3)
+    except (NotImplementedError, ValueError, TypeError) as exc:
+        raise ValueError(f"not a valid CPE 2.3 name ({exc})") from None
+    return v
+
+
+class TechnologyItem(_Strict):
+    """One system the practice runs: only ``vendor`` and ``product`` are required. ``role`` and
+    ``internet_facing`` default from the threat catalogue (threats_catalogue.yaml) when not stated."""
+
+    vendor: str = Field(min_length=1, max_length=200)
+    product: str = Field(min_length=1, max_length=200)
+    version: str | None = Field(default=None, max_length=100)
+    role: TechnologyRole | None = None
+    internet_facing: bool | None = None
+    cpe: str | None = Field(default=None, max_length=500)
+
+    @field_validator("cpe")
+    @classmethod
+    def _valid_cpe(cls, v: str | None) -> str | None:
+        return _cpe_23(v)
+
+
+class Exposure(_Strict):
+    """An open exposure that raises the yearly frequency of the scenarios it enables, e.g. an urgent threat finding
+    (an internet-facing product with a known-exploited vulnerability used by ransomware). Set by cyberrx's threat
+    matching, not by the practice; the multiplier and its source come from reference data."""
+
+    id: str = Field(min_length=1, max_length=200)
+    scenarios: list[Scenario] = Field(min_length=1)
+    frequency_multiplier: float = Field(ge=1.0, le=20.0)
+    source: str = Field(min_length=1)
+
+
+class SecurityPractices(_Strict):
+    """Answers on HHS 405(d) HICP practices that no control of ``controls`` asks about. Unknown (None) changes
+    nothing in the loss model; the answers size the mitigation cyberrx links to threat findings."""
+
+    #: HICP practice 5 (IT Asset Management): a kept inventory of computers, servers and network devices
+    asset_inventory: bool | None = None
+    #: HICP practice 6 (Network Management): clinical, office and guest networks separated (segmentation)
+    network_segmentation: bool | None = None
+    #: HICP practice 9 (Network Connected Medical Device Security): networked medical devices (imaging, monitors,
+    #: infusion pumps) listed, patched by their vendor and kept on their own network segment
+    medical_devices_managed: bool | None = None
+    #: networked medical devices the practice runs (HICP practice 9's scope)
+    networked_medical_devices: Count | None = None
+
+
 class ExistingCoverage(_Strict):
     aggregate_limit: Money = 0.0
     retention: Money = 0.0
@@ -114,6 +179,12 @@ class PracticeProfile(_Strict):
     #: retention period); unknown: estimated from records per employee (loss_model.yaml severity)
     mailbox_records: Count | None = None
     cdph_licensed_facility: bool = False  # a clinic/health facility/home health agency/hospice licensed by CDPH
+    #: the systems the practice runs (issue 15): matched against known exploited vulnerabilities
+    technology: list[TechnologyItem] = Field(default_factory=list, max_length=MAX_TECHNOLOGY_ITEMS)
+    #: open exposures raising scenario frequencies (set by threat matching; empty: the model as without threats)
+    exposures: list[Exposure] = Field(default_factory=list, max_length=MAX_EXPOSURES)
+    #: answers on HICP practices 5, 6 and 9 (no effect on the loss model)
+    security_practices: SecurityPractices = SecurityPractices()
 
     @field_validator("states")
     @classmethod
@@ -133,5 +204,10 @@ class PracticeProfile(_Strict):
     def with_controls(self, controls: Controls) -> PracticeProfile:
         return self.model_copy(update={"controls": controls})
 
+    def with_exposures(self, exposures: list[Exposure]) -> PracticeProfile:
+        """A copy carrying exactly ``exposures`` (an empty list: the profile as without open findings)."""
+        return self.model_copy(update={"exposures": list(exposures)})
 
-__all__ = ["BusinessAssociate", "Controls", "Ehr", "ExistingCoverage", "PracticeProfile", "US_JURISDICTIONS"]
+
+__all__ = ["MAX_EXPOSURES", "MAX_TECHNOLOGY_ITEMS", "US_JURISDICTIONS", "BusinessAssociate", "Controls", "Ehr",
+           "ExistingCoverage", "Exposure", "PracticeProfile", "SecurityPractices", "TechnologyItem"]

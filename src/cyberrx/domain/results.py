@@ -179,6 +179,18 @@ class Exceedance(Result):
     probability: list[float]
 
 
+class ThreatSummary(Result):
+    """What the practice's technology inventory meets in the newest threat feed (issue 15): the feed, how many
+    findings, the open urgent ones (``"CVE-... on product"``: internet-facing, used by ransomware), the frequency
+    multiplier each raised scenario carries because of them, and how many items could not be recognised."""
+
+    feed: str
+    findings: int
+    urgent: list[str]
+    frequency_multipliers: dict[Scenario, float]
+    unknown: int
+
+
 class Assessment(Result):
     """What a cyber incident is likely to cost a practice in a year, and the cover it needs.
 
@@ -207,11 +219,15 @@ class Assessment(Result):
     policy_notes: list[str] | None = None
     #: what an insurer would refuse today and why (the underwriting rules on the profile); None when not computed
     insurability: Insurability | None = None
+    #: the threat findings on the practice's technology and what they raise (present when it lists technology)
+    threats: ThreatSummary | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
         if out.get("insurability") is None:
             out.pop("insurability", None)
+        if out.get("threats") is None:
+            out.pop("threats", None)
         if self.policy_number is None and self.insured_loss is None:
             for key in ("policy_number", "insured_loss", "retained_loss", "policy_notes"):
                 out.pop(key)
@@ -325,11 +341,18 @@ class ControlFigures(Result):
 
 
 class HicpPractice(Result):
-    """The HHS 405(d) HICP practice a control belongs to (its number, name and sub-practice)."""
+    """The HHS 405(d) HICP (2023 edition) practice a control belongs to: its number, name and sub-practice.
+    ``practice`` is None for a control that is not an HICP sub-practice; ``name`` then says what it is (payment-fraud
+    guidance; the HIPAA Security Rule's risk analysis)."""
 
-    practice: int
+    practice: int | None
     name: str
     sub_practice: str
+
+    @property
+    def label(self) -> str:
+        """``"405(d) HICP practice 3: Identity and Access Management"``, or the name alone outside HICP."""
+        return self.name if self.practice is None else f"405(d) HICP practice {self.practice}: {self.name}"
 
 
 class Recommendation(ControlFigures):

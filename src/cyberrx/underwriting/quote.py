@@ -159,7 +159,7 @@ def decide(limit: float, findings: Sequence[Finding]) -> tuple[str, list[str]]:
             decision, rank = (REFER if decision == QUOTE else decision), 1
         elif r.outcome == "subjectivity":
             continue                                   # listed under subjectivities
-        ranked.append((rank, r.message + why))
+        ranked.append((rank, f.message + why))
     # the reasons that decide come first (decline, then refer), then restrictions and surcharges, in file order
     return decision, [text for _, text in sorted(ranked, key=lambda x: x[0])]
 
@@ -199,7 +199,7 @@ def build_options(profile: PracticeProfile, rules: RuleSet, manual: RateManual, 
     segment, why, findings = rules.evaluate(profile)
     surcharges = {f.rule.id: f.rule.params["rate"] for f in findings if f.rule.outcome == "surcharge"}
     subjectivities = tuple({"rule": f.rule.id, "control": f.rule.params["control"], "days": f.rule.params["days"],
-                            "message": f.rule.message} for f in findings if f.rule.outcome == "subjectivity")
+                            "message": f.message} for f in findings if f.rule.outcome == "subjectivity")
     book = YearBook(simulate_years(profile, loss_model.tables, trials, seed))
     controls = {c.value: profile.controls.has(c) for c in Control}
     options = []

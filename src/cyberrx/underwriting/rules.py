@@ -61,7 +61,23 @@ FIELDS: dict[str, tuple[Callable[[PracticeProfile], Any], Any]] = {
                                                       if ba.holds_phi and not ba.baa), "number"),
     "patch_critical_days": (lambda p: p.controls.patch_critical_days, "number"),
     "security_training": (lambda p: p.controls.security_training.value, tuple(t.value for t in Training)),
+    # open urgent threat findings the profile carries (internet-facing products with a known exploited
+    # vulnerability used by ransomware; set by threat matching, issue 15)
+    "open_urgent_findings": (lambda p: len(p.exposures), "number"),
 }
+
+#: placeholders a rule's message may carry, filled per profile: the open urgent findings' CVEs
+PLACEHOLDERS: dict[str, Callable[[PracticeProfile], str]] = {
+    "{open_urgent_cves}": lambda p: ", ".join(dict.fromkeys(e.id.split(" ")[0] for e in p.exposures)) or "none",
+}
+
+
+def fill_message(message: str, profile: PracticeProfile) -> str:
+    """The rule's sentence with its placeholders (:data:`PLACEHOLDERS`) filled for ``profile``."""
+    for key, value in PLACEHOLDERS.items():
+        if key in message:
+            message = message.replace(key, value(profile))
+    return message
 
 
 # ---- conditions -------------------------------------------------------------------------------------------
@@ -245,9 +261,15 @@ class Finding:
 
     rule: Rule
     because: tuple[str, ...]
+    #: the rule's sentence with its placeholders filled for the profile (None: the rule's own sentence)
+    text: str | None = None
+
+    @property
+    def message(self) -> str:
+        return self.text if self.text is not None else self.rule.message
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule.id, "outcome": self.rule.outcome, "message": self.rule.message,
+        return {"rule": self.rule.id, "outcome": self.rule.outcome, "message": self.message,
                 "because": list(self.because), **{k: v for k, v in self.rule.params.items()}}
 
 
@@ -280,7 +302,7 @@ class RuleSet:
     def evaluate(self, profile: PracticeProfile) -> tuple[Segment, list[str], list[Finding]]:
         """The practice's segment, why, and every rule of that segment that fires, in file order."""
         segment, why = self.segments.classify(profile)
-        found = [Finding(r, tuple(r.when.facts(profile))) for r in self.rules
+        found = [Finding(r, tuple(r.when.facts(profile)), fill_message(r.message, profile)) for r in self.rules
                  if r.applies_to(segment) and r.when.holds(profile)]
         return segment, why, found
 

@@ -66,15 +66,16 @@ def manager_nav(practice_id: str) -> list[NavItem]:
 def nav_for(principal: Principal) -> list[NavItem]:
     kind = principal.organisation_kind
     if kind == OrgKind.PRACTICE:
-        return [*manager_nav(principal.organisation_id), NavItem("Policies", "/policies"), NavItem("Claims", "/claims")]
+        return [*manager_nav(principal.organisation_id), NavItem("Policies", "/policies"), NavItem("Claims", "/claims"),
+                NavItem("Alerts", "/alerts")]
     if kind == OrgKind.BROKERAGE:
         return [NavItem("Clients", "/clients"), NavItem("Quotes", "/quotes"), NavItem("Policies", "/policies"),
-                NavItem("Claims", "/claims")]
+                NavItem("Claims", "/claims"), NavItem("Alerts", "/alerts")]
     if principal.role == Role.CLAIMS_ADJUSTER:
         return [NavItem("Claims", "/claims"), NavItem("Deadlines", "/deadlines"), NavItem("Policies", "/policies"),
                 NavItem("Practices", "/practices")]
     return [NavItem("Practices", "/practices"), NavItem("Quotes", "/quotes"), NavItem("Policies", "/policies"),
-            NavItem("Claims", "/claims"), *underwriter_nav(principal)]
+            NavItem("Claims", "/claims"), NavItem("Alerts", "/alerts"), *underwriter_nav(principal)]
 
 
 def underwriter_nav(principal: Principal) -> list[NavItem]:

@@ -27,11 +27,15 @@ from cyberrx.adapters.store.tables import (
     LedgerEntry,
     LoginFailure,
     Organisation,
+    OutboxMessage,
     Policy,
     ProfileVersion,
     Quote,
     Referral,
     Subjectivity,
+    ThreatAlert,
+    ThreatFeed,
+    ThreatImport,
     Token,
     User,
 )
@@ -369,6 +373,88 @@ class Audit:
         return rows.list(where, order, limit, offset)
 
 
+class ThreatFeeds:
+    """Imported feeds (public data, no tenant) and the record of every import."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def by_digest(self, digest: str) -> ThreatFeed | None:
+        return self.s.execute(select(ThreatFeed).where(ThreatFeed.digest == digest)).scalar_one_or_none()
+
+    def get(self, ident: str) -> ThreatFeed | None:
+        return self.s.get(ThreatFeed, ident)
+
+    def newest(self) -> ThreatFeed | None:
+        return self.s.execute(select(ThreatFeed).order_by(ThreatFeed.imported_at.desc(), ThreatFeed.id.desc())
+                              .limit(1)).scalar_one_or_none()
+
+    def add(self, row: ThreatFeed) -> ThreatFeed:
+        self.s.add(row)
+        self.s.flush()
+        return row
+
+    def record(self, row: ThreatImport) -> ThreatImport:
+        self.s.add(row)
+        self.s.flush()
+        return row
+
+    def list(self, limit: int, offset: int) -> tuple[builtins.list[ThreatFeed], int]:
+        total = self.s.execute(select(func.count()).select_from(ThreatFeed)).scalar_one()
+        rows = self.s.execute(select(ThreatFeed).order_by(ThreatFeed.imported_at.desc(), ThreatFeed.id)
+                              .limit(limit).offset(offset)).scalars().all()
+        return list(rows), int(total)
+
+    def imports(self, feed_id: str) -> builtins.list[ThreatImport]:
+        return list(self.s.execute(select(ThreatImport).where(ThreatImport.feed_id == feed_id)
+                                   .order_by(ThreatImport.at, ThreatImport.id)).scalars())
+
+
+class ThreatAlerts(_Rows):
+    """Alerts the scope sees: a practice its own, a brokerage its clients', a carrier all of its book."""
+
+    model = ThreatAlert
+
+    def find(self, practice_id: str, cve: str, product: str) -> ThreatAlert | None:
+        return self.s.execute(self._select().where(ThreatAlert.practice_id == practice_id, ThreatAlert.cve == cve,
+                                                   ThreatAlert.product == product)).scalar_one_or_none()
+
+    def due_reminders(self, created_before: datetime, reminded_before: datetime) -> list[ThreatAlert]:
+        """Urgent alerts not acknowledged, older than ``created_before`` and not reminded since
+        ``reminded_before``."""
+        return list(self.s.execute(self._select().where(
+            ThreatAlert.urgent.is_(True), ThreatAlert.acknowledged_at.is_(None),
+            ThreatAlert.created_at <= created_before,
+            or_(ThreatAlert.reminded_at.is_(None), ThreatAlert.reminded_at <= reminded_before))
+            .order_by(ThreatAlert.created_at, ThreatAlert.id)).scalars())
+
+
+class Outbox:
+    """Mails waiting to be sent; the sender takes the oldest unsent first."""
+
+    def __init__(self, session: Session, scope: Scope | None) -> None:
+        self.s = session
+        self.scope = scope
+
+    def add(self, row: OutboxMessage) -> OutboxMessage:
+        self.s.add(row)
+        self.s.flush()
+        return row
+
+    def get(self, ident: str) -> OutboxMessage | None:
+        return self.s.get(OutboxMessage, ident)
+
+    def unsent(self, limit: int, max_attempts: int) -> list[OutboxMessage]:
+        stmt = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < max_attempts)
+        if self.scope is not None:
+            stmt = stmt.where(OutboxMessage.carrier_id == self.scope.carrier_id)
+        return list(self.s.execute(stmt.order_by(OutboxMessage.created_at, OutboxMessage.id).limit(limit)).scalars())
+
+    def for_alert(self, alert_id: str) -> list[OutboxMessage]:
+        return list(self.s.execute(select(OutboxMessage).where(OutboxMessage.alert_id == alert_id)
+                                   .order_by(OutboxMessage.created_at, OutboxMessage.id)).scalars())
+
+
 __all__ = ["AUDIT_LOCK_KEY", "Assessments", "Audit", "Claims", "ConcurrentChange", "Incidents", "Jobs", "Ledger",
            "LoginFailures", "Order", "Organisations", "Policies", "Profiles", "Quotes", "Referrals", "Subjectivities",
-           "Tokens", "Users"]
+           "Outbox", "ThreatAlerts", "ThreatFeeds", "Tokens", "Users"]

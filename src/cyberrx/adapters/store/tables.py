@@ -277,5 +277,73 @@ class Subjectivity(_Owned, Base):
     met_by: Mapped[str | None] = mapped_column(Id)
 
 
-__all__ = ["Assessment", "AuditEvent", "Base", "Claim", "Incident", "Job", "LedgerEntry", "Organisation", "Policy",
-           "ProfileVersion", "Quote", "Referral", "Subjectivity", "Token", "User"]
+# ---- threat intelligence (issue 15; migration 0007) ------------------------------------------------------
+class ThreatFeed(Base):
+    """An imported threat feed (CISA KEV or a STIX 2.1 bundle): public data, not a tenant's. ``digest`` is unique
+    (sha256 of the entries' canonical JSON), so the same content is stored once however often it is imported."""
+
+    __tablename__ = "threat_feeds"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    version: Mapped[str] = mapped_column(String(200))
+    released: Mapped[str | None] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    entries: Mapped[dict[str, Any]]           # {"entries": [FeedEntry.to_dict(), ...]}
+    entry_count: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(index=True)
+    imported_by: Mapped[str] = mapped_column(String(64))
+
+
+class ThreatImport(Base):
+    """Every import attempt: which feed it gave (new or already held), from where, by whom, when."""
+
+    __tablename__ = "threat_imports"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    feed_id: Mapped[str] = mapped_column(ForeignKey("threat_feeds.id"), index=True)
+    new: Mapped[bool]
+    source: Mapped[str] = mapped_column(String(500))
+    at: Mapped[datetime]
+    by: Mapped[str] = mapped_column(String(64))
+
+
+class ThreatAlert(_Owned, Base):
+    """One finding at one practice (practice x CVE x product), kept across feeds: the practice, its broker and the
+    carrier's underwriters see it; the practice acknowledges it; an urgent one not acknowledged is reminded."""
+
+    __tablename__ = "threat_alerts"
+    __table_args__ = (UniqueConstraint("practice_id", "cve", "product"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    feed_id: Mapped[str | None] = mapped_column(ForeignKey("threat_feeds.id"))
+    cve: Mapped[str] = mapped_column(String(32))
+    product: Mapped[str] = mapped_column(String(64))
+    urgent: Mapped[bool]
+    finding: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(Id)
+    reminded_at: Mapped[datetime | None]
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutboxMessage(Base):
+    """A mail waiting to be sent (the outbox pattern: written in the transaction that decides it, drained by a
+    sender). ``sent_at`` None: not sent yet; ``attempts`` and ``last_error`` record failures."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_unsent", "sent_at"),)
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    carrier_id: Mapped[str] = mapped_column(Id, index=True)
+    alert_id: Mapped[str | None] = mapped_column(ForeignKey("threat_alerts.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+__all__ = ["Assessment", "AuditEvent", "Base", "Claim", "Incident", "Job", "LedgerEntry", "Organisation",
+           "OutboxMessage", "Policy", "ProfileVersion", "Quote", "Referral", "Subjectivity", "ThreatAlert",
+           "ThreatFeed", "ThreatImport", "Token", "User"]

@@ -45,6 +45,10 @@ class SqlUnitOfWork:
         self.audit = repos.Audit(session)
         self.referrals = repos.Referrals(session, scope)
         self.subjectivities = repos.Subjectivities(session, scope)
+
+        self.threat_feeds = repos.ThreatFeeds(session)
+        self.threat_alerts = repos.ThreatAlerts(session, scope)
+        self.outbox = repos.Outbox(session, scope)
         self._transaction = session.begin()
 
     def commit(self) -> None:

@@ -68,7 +68,25 @@ def build_parameters(profile: PracticeProfile, tables: Mapping[str, Any]) -> Sce
             getattr(p, name)[i] = value
     for name, value in shared.scalars(DeclaredTables(tables, shared.REQUIRES_TABLES, "shared")).items():
         setattr(p, name, value)
+    apply_exposures(p, profile)
     return p
 
 
-__all__ = ["DRIVERS", "MODELS", "REGISTRY", "REQUIRES", "build_parameters", "scenario_parameters"]
+def apply_exposures(p: ScenarioParameters, profile: PracticeProfile) -> None:
+    """Raise each scenario's frequency by the largest multiplier among the profile's open exposures enabling it.
+
+    The largest, not the product: a second open door to the same scenario does not double the attempts again
+    (assumption, threats_catalogue.yaml ``exposure``). No exposure leaves the parameters untouched (bit for bit).
+    """
+    if not profile.exposures:
+        return
+    largest: dict[Scenario, float] = {}
+    for exposure in profile.exposures:
+        for s in exposure.scenarios:
+            largest[s] = max(largest.get(s, 1.0), exposure.frequency_multiplier)
+    for i, scenario in enumerate(SCENARIOS):
+        if scenario in largest:
+            p.frequency[i] = p.frequency[i] * largest[scenario]
+
+
+__all__ = ["DRIVERS", "MODELS", "REGISTRY", "REQUIRES", "apply_exposures", "build_parameters", "scenario_parameters"]

@@ -194,7 +194,8 @@ def risk_report_view(assessment: Assessment, improvement: Improvement, profile: 
             loss_avoided_per_year=money(r.retained_loss_reduction), premium_drop_per_year=money(r.premium_reduction),
             money_saved_per_year=money(round(saved, 2)), drop_in_1_in_100_year=money(r.loss_reduction_p99),
             payback=months(r.payback_months),
-            hicp=f"{r.hicp_practice.practice}. {r.hicp_practice.name} ({r.hicp_practice.sub_practice})",
+            hicp=(f"{r.hicp_practice.practice}. " if r.hicp_practice.practice is not None else "")
+            + f"{r.hicp_practice.name} ({r.hicp_practice.sub_practice})",
             insurers_require="yes" if r.insurer_baseline else "no", cost_source=_cost_source(r.control)))
     best = improvement.best_set
     if best is not None:

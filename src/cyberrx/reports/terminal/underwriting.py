@@ -42,7 +42,7 @@ def render_improve(data: dict[str, Any], out: Console, *, wide: bool = False) ->
         ("1-in-100 drop", [usd(r["loss_reduction_p99"]) for r in recs]),
     ]
     if more:
-        columns += [("HICP", [str(r["hicp_practice"]["practice"]) for r in recs]),
+        columns += [("HICP", [str(r["hicp_practice"]["practice"] or "-") for r in recs]),
                     ("insurers require", ["yes" if r["insurer_baseline"] else "no" for r in recs])]
     money_columns(table, columns, out.width, 36 + (30 if wide else 0))
     for i, r in enumerate(recs):
@@ -67,8 +67,12 @@ def render_improve(data: dict[str, Any], out: Console, *, wide: bool = False) ->
             break
     notes.append("Net = premium drop + kept loss avoided (what you pay under the standard option: retention, "
                  "coinsurance, uncovered parts, above the limits) - cost.")
-    practices = sorted({(r["hicp_practice"]["practice"], r["hicp_practice"]["name"]) for r in recs})
+    practices = sorted({(r["hicp_practice"]["practice"], r["hicp_practice"]["name"]) for r in recs
+                        if r["hicp_practice"]["practice"] is not None})
     notes.append("HICP (405(d)) practices: " + "; ".join(f"{n} {name}" for n, name in practices))
+    outside = sorted({r["hicp_practice"]["name"] for r in recs if r["hicp_practice"]["practice"] is None})
+    if outside:
+        notes.append("Outside HICP (\"-\" above): " + "; ".join(outside))
     bullets(out, notes)
     best = data["best_set"]
     if best:

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from cyberrx.web.routes import auth, claims, clients, policies, practices, quotes, underwriter
+from cyberrx.web.routes import auth, claims, clients, policies, practices, quotes, threats, underwriter
 from cyberrx.web.routes.manager import MANAGER_ROUTERS
 
-ROUTERS = [auth.router, practices.router, clients.router, quotes.router, policies.router, claims.router]
+ROUTERS = [auth.router, practices.router, clients.router, quotes.router, policies.router, claims.router,
+           threats.router]
 ROUTERS += MANAGER_ROUTERS
 ROUTERS += [underwriter.router]
 

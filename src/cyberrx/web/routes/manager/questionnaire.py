@@ -68,7 +68,8 @@ def _hicp() -> dict[str, str]:
     out = {}
     for c in Control:
         h = costs.hicp(c)
-        out[c.value] = f"405(d) HICP practice {h['practice']}: {h['name']} ({h['sub_practice']})"
+        where = h["name"] if h["practice"] is None else f"405(d) HICP practice {h['practice']}: {h['name']}"
+        out[c.value] = f"{where} ({h['sub_practice']})"
     return out
 
 
@@ -154,6 +155,20 @@ def steps() -> tuple[Step, ...]:
                      "known number before paying."),
             _control("risk_analysis_current", "The HIPAA security risk analysis was done or updated in the last "
                      "year."),
+            # HICP practices 5, 6 and 9 have no control: these answers size the advice cyberrx links to threat
+            # alerts and change no figure (issue 15)
+            Question("security_practices.asset_inventory", "A kept list of every computer, server and network "
+                     "device", "You cannot patch what you do not know you have: alerts about a product reach you "
+                     "only if it is on the list.", "tri", idk=True,
+                     hicp="405(d) HICP practice 5: IT Asset Management (5.S.A Inventory)"),
+            Question("security_practices.network_segmentation", "Separate networks for clinical, office and guest "
+                     "devices", "An attacker who gets into one device cannot reach everything.", "tri", idk=True,
+                     hicp="405(d) HICP practice 6: Network Management (6.S.A Network segmentation)"),
+            Question("security_practices.medical_devices_managed", "Networked medical devices listed, patched by "
+                     "their vendor and on their own network", "Imaging, monitors and pumps on the network; answer "
+                     "no if you have none listed.", "tri", idk=True,
+                     hicp="405(d) HICP practice 9: Network Connected Medical Device Security (9.S.A Medical "
+                          "device security)"),
         )),
     )
 
