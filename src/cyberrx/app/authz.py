@@ -82,6 +82,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "claim.pay": frozenset({C}),
     "claim.close": frozenset({C}),
     "audit.read": frozenset({A}),
+    "portfolio.read": frozenset({A, U}),   # a carrier's book (carriers only: checked by the use case)
+    "portfolio.run": frozenset({A, U}),
 }
 
 

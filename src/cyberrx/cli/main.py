@@ -49,6 +49,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "admin": ("cyberrx.cli.service", "Accounts, from the command line (the operator)."),
     "audit": ("cyberrx.cli.service", "The audit trail."),
     "demo": ("cyberrx.cli.demo", "The demo world, to try the web application with every role."),
+    "portfolio": ("cyberrx.cli.portfolio", "The carrier's book: accumulation through shared vendors, PML, "
+                                           "reinsurance."),
 }
 
 

@@ -219,6 +219,15 @@ def _figures(profile: PracticeProfile, params: ScenarioParameters, catalogue: Sy
     }
 
 
+def _parameter_key(profile: PracticeProfile) -> str:
+    """The profile without its names (the practice's, the EHR vendor's, the business associates'): the loss
+    engine's parameters do not read them, so profiles equal but for names share their parameters."""
+    anonymous = profile.model_copy(update={
+        "name": "-", "ehr": profile.ehr.model_copy(update={"vendor": "-"}),
+        "business_associates": [ba.model_copy(update={"name": "-"}) for ba in profile.business_associates]})
+    return anonymous.model_dump_json()
+
+
 def compile_book(book: Book, catalogue: SystemicCatalogue | None, tables: Mapping[str, Any]) -> BookModel:
     """Compile ``book`` against the loss model ``tables`` and the ``catalogue`` (None: no systemic events)."""
     outage_services = catalogue.outage_services if catalogue is not None else frozenset()
@@ -227,10 +236,19 @@ def compile_book(book: Book, catalogue: SystemicCatalogue | None, tables: Mappin
     dep_index: dict[str, int] = {}
     dep_list: list[tuple[str, str]] = []
     links: list[tuple[int, int, bool, float]] = []
+    params_of: dict[str, ScenarioParameters] = {}
+    terms_of: dict[tuple[int, str], CompiledTerms] = {}
     for i, entry in enumerate(book.entries):
-        p = build_parameters(entry.profile, tables)
+        key = _parameter_key(entry.profile)
+        p = params_of.get(key)
+        if p is None:
+            p = params_of[key] = build_parameters(entry.profile, tables)
         params.append(p)
-        terms.append(compile_terms(entry.policy, {c.value: entry.profile.controls.has(c) for c in Control}))
+        controls = {c.value: entry.profile.controls.has(c) for c in Control}
+        tkey = (id(entry.policy), repr(sorted(controls.items())))
+        if tkey not in terms_of:
+            terms_of[tkey] = compile_terms(entry.policy, controls)
+        terms.append(terms_of[tkey])
         figures.append(_figures(entry.profile, p, catalogue))
         deps = shared_dependencies(entry.profile, outage_services=outage_services, remote_access_products=products,
                                    vendor_services=tables.get("vendor_services", {}))

@@ -68,12 +68,12 @@ def summarise(book: Book, model: BookModel, run: BookRun, catalogue: SystemicCat
         vendor_rows = [Contribution(id=model.dependencies[d][0], label=model.dependencies[d][0],
                                     contribution=c.vendors[d] * scale,
                                     share=float(c.vendors[d] / c.book) if c.book else 0.0)
-                       for d in order if c.vendors[d] > 0]
+                       for d in order if c.vendors[d] * scale >= 0.005]
         order = np.argsort(-c.policies, kind="stable")[:TOP_POLICIES]
         policy_rows = [Contribution(id=model.policy_numbers[i], label=model.names[i],
                                     contribution=c.policies[i] * scale,
                                     share=float(c.policies[i] / c.book) if c.book else 0.0)
-                       for i in order if c.policies[i] > 0]
+                       for i in order if c.policies[i] * scale >= 0.005]
         notes.append(f"contributions: mean loss over the {c.years.shape[0]} years ranked 1-in-150 to 1-in-250, "
                      f"scaled to the 1-in-200 loss ({pml200:,.2f})")
     insureds = np.bincount(model.links_dep, minlength=len(model.dependencies))
