@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from cyberrx import __version__
 from cyberrx.api import errors
-from cyberrx.api.routers import accounts, claims, practices, quotes
+from cyberrx.api.routers import accounts, claims, portfolio, practices, quotes
 from cyberrx.bootstrap import Service, build
 from cyberrx.web.app import mount
 
@@ -50,6 +50,7 @@ def create_app(service: Service, *, manage: bool = True) -> FastAPI:
     app.include_router(practices.router)
     app.include_router(quotes.router)
     app.include_router(claims.router)
+    app.include_router(portfolio.router)
     mount(app, service)
     return app
 

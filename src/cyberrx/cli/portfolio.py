@@ -145,8 +145,10 @@ def render(r: PortfolioResult) -> None:
         echo(f"{'largest accumulations':<36}{'insureds':>9}{'limits exposed':>17}{'largest event':>17}")
         for a in r.accumulations[:8]:
             echo(f"{a.dependency[:36]:<36}{a.insureds:>9,}{_m(a.limits_exposed):>17}{_m(a.largest_event):>17}")
+    import textwrap
+
     for note in r.notes:
-        echo(f"note: {note}")
+        echo(textwrap.fill(f"note: {note}", width=80, subsequent_indent="  "))
 
 
 __all__ = ["app", "render"]

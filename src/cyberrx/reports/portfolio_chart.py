@@ -8,7 +8,7 @@ from typing import Any
 
 def _money(v: float, _: Any = None) -> str:
     if abs(v) >= 1e6:
-        return f"${v / 1e6:.1f}M"
+        return "$" + f"{v / 1e6:.2f}".rstrip("0").rstrip(".") + "M"
     if abs(v) >= 1e3:
         return f"${v / 1e3:.0f}K"
     return f"${v:.0f}"
