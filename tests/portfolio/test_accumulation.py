@@ -14,9 +14,9 @@ Analytically, an outage of h hours costs each practice, under its policy,
 book's systemic loss in a year is N g(H) for its worst outage. Outages of at least h come at the rate
 lambda P(H >= h), so the 1-in-200 systemic loss is N g(h200) with lambda P(H >= h200) = -ln(1 - 1/200):
 P(H >= h200) = 0.2506, z = 0.673, h200 = 48 exp(1.5 z) = 131.7 h, g(h200) = $59,978 a practice: for N = 60,
-$3.60M ($3,598,655). The simulated figure is the ``k = n/200``-th largest of n years; the number of outages above h in n years
-is Poisson, so at 3 standard deviations of that count (k +/- 3 sqrt(k)) h200 lies between the hours whose
-exceedance is (k -/+ 3 sqrt(k)) / (n lambda): the band the test checks.
+$3.60M ($3,598,655). The simulated figure is the ``k = n/200``-th largest of n years; the number of outages
+above h in n years is Poisson, so at 3 standard deviations of that count (k +/- 3 sqrt(k)) h200 lies between
+the hours whose exceedance is (k -/+ 3 sqrt(k)) / (n lambda): the band the test checks.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from statistics import NormalDist
 
 import numpy as np
 import pytest
+from tests.portfolio.conftest import one_vendor_profile
 
 from cyberrx.portfolio import metrics
 from cyberrx.portfolio.book import build_book
 from cyberrx.portfolio.run import simulate_book
-from tests.portfolio.conftest import one_vendor_profile
 
 N = 60
 YEARS = 40_000

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from tests.app.fakes import FakeUnitOfWork, fake_ports
+from tests.app.world import make_tenant
 
 from cyberrx.app import portfolio
 from cyberrx.app.authz import Forbidden
 from cyberrx.errors import InvalidInput
-from tests.app.fakes import FakeUnitOfWork, fake_ports
-from tests.app.world import make_tenant
 
 IN_FORCE = date(2027, 6, 1)   # the example policy's period is 2027-01-01 to 2028-01-01
 

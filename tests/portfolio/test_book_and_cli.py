@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.portfolio.conftest import ROOT
 from typer.testing import CliRunner
 
 from cyberrx.cli.main import app
@@ -15,7 +16,6 @@ from cyberrx.portfolio.catalogue import load_catalogue
 from cyberrx.portfolio.dependencies import normalise, shared_dependencies
 from cyberrx.portfolio.result import PortfolioResult
 from cyberrx.portfolio.run import check_run
-from tests.portfolio.conftest import ROOT
 
 BOOK = ROOT / "examples" / "books" / "gulf-coast-book.yaml"
 REINSURANCE = ROOT / "examples" / "books" / "reinsurance.yaml"

@@ -9,13 +9,13 @@ from contextlib import contextmanager
 
 import numpy as np
 import pytest
+from tests.portfolio.conftest import one_vendor_profile
 
 from cyberrx.engine.executors import ProcessPoolExecutor, SerialExecutor
 from cyberrx.portfolio.book import build_book
 from cyberrx.portfolio.catalogue import load_catalogue
 from cyberrx.portfolio.reinsurance import parse_reinsurance
 from cyberrx.portfolio.run import BookRun, contributions, simulate_book
-from tests.portfolio.conftest import one_vendor_profile
 
 COLUMNS = ("gross", "independent", "systemic", "occurrence", "xol", "net")
 YEARS, BLOCK, BATCH = 6_000, 1_024, 5
@@ -41,9 +41,9 @@ def deadline(seconds: int) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def model(lakeside_policy, tables):
-    from cyberrx import load_profile
-
     from tests.portfolio.conftest import ROOT
+
+    from cyberrx import load_profile
 
     lakeside = load_profile(ROOT / "examples" / "lakeside-family-medicine.yaml")
     pairs = [(one_vendor_profile(revenue=2_000_000 + 100_000 * i, vendor=f"Host {i % 3}"), lakeside_policy)

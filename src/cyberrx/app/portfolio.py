@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from cyberrx import MODEL_VERSION
 from cyberrx.adapters.store import OrgKind, Scope
 from cyberrx.adapters.store.repositories import Order
 from cyberrx.app.authz import Forbidden, Principal, require
@@ -95,7 +96,8 @@ def run(uow: Any, principal: Principal, *, as_of: date, years: int, seed: int,
         raise InvalidInput(f"{len(book):,} policies x {years:,} years is too large a run for a request",
                            field="years", allowed=f"policies x years up to {API_MAX_PRACTICE_YEARS:,} "
                                                   "(use the command line for more)")
-    result, _ = run_portfolio(book, years, seed, executor=executor, reinsurance=terms)
+    result, _ = run_portfolio(book, years, seed, executor=executor, reinsurance=terms,
+                              model_version=MODEL_VERSION)
     return result
 
 

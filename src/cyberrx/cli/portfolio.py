@@ -64,6 +64,7 @@ def run_cmd(
     ylt_out: Path = typer.Option(None, "--ylt-out", help="Write the year loss table to this Parquet file."),
 ) -> None:
     """Simulate the book: AAL, PML 1-in-100/200/250, TVaR, OEP/AEP, gross and net, who makes the 1-in-200."""
+    from cyberrx import MODEL_VERSION
     from cyberrx.errors import InvalidInput
     from cyberrx.portfolio.book import load_book
     from cyberrx.portfolio.reinsurance import load_reinsurance
@@ -72,15 +73,13 @@ def run_cmd(
 
     if (book is None) == (not from_db):
         raise InvalidInput("give a book file or --from-db (one of them)", field="book")
-    if from_db:
-        the_book = _book_from_db(as_of)
-    else:
-        the_book = load_book(book)
+    the_book = _book_from_db(as_of) if from_db else load_book(book)
     check_run(len(the_book), years, seed)
     terms = load_reinsurance(reinsurance) if reinsurance is not None else None
     with _executor(executor, workers, scheduler) as ex:
         result, _ = run_portfolio(the_book, years, seed, executor=ex, reinsurance=terms,
-                                  catalogue=None if no_systemic else True, ylt_out=ylt_out)
+                                  catalogue=None if no_systemic else True, ylt_out=ylt_out,
+                                  model_version=MODEL_VERSION)
     data = result.to_dict()
     if plot is not None:
         from cyberrx.reports.portfolio_chart import plot_portfolio

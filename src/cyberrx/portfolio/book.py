@@ -264,8 +264,8 @@ def compile_book(book: Book, catalogue: SystemicCatalogue | None, tables: Mappin
     links_critical = np.array([t[2] for t in links], dtype=bool)
     links_records = np.array([t[3] for t in links], dtype=np.float64)
     active = []
-    for d, (_, kind) in enumerate(dep_list):
-        mine = links_dep == d
+    for index, (_, kind) in enumerate(dep_list):
+        mine = links_dep == index
         codes = set()
         if kind == "vendor":
             if links_critical[mine].any():

@@ -31,7 +31,7 @@ import numpy as np
 from cyberrx.engine.events import EventTable
 from cyberrx.engine.rng import subject_stream
 from cyberrx.engine.simulate import draw_block
-from cyberrx.engine.terms import apply_policy, insured_year_totals
+from cyberrx.engine.terms import CompiledTerms, apply_policy, insured_year_totals
 from cyberrx.portfolio.book import BookBatch
 from cyberrx.portfolio.catalogue import BREACH, EXPLOIT, OUTAGE, SystemicCatalogue, SystemicEvents, pair_uniform
 from cyberrx.vocab import PART_INDEX, PARTS, SCENARIOS, CoveragePart, Scenario
@@ -168,7 +168,7 @@ def systemic_pairs(batch: BookBatch, events: SystemicEvents, catalogue: Systemic
     return _Pairs(e, events.year[e], events.time[e], scenario, amount, downtime, income, extra, records, bounds)
 
 
-def _settle_with_systemic(att_events: EventTable, pairs: _Pairs, lo: int, hi: int, terms: object,
+def _settle_with_systemic(att_events: EventTable, pairs: _Pairs, lo: int, hi: int, terms: CompiledTerms,
                           n_years: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The years of one practice a systemic event reaches, settled with every incident in time order.
 
@@ -194,7 +194,7 @@ def _settle_with_systemic(att_events: EventTable, pairs: _Pairs, lo: int, hi: in
         np.concatenate([att.records, pairs.records[lo:hi]])[order],
         time_of_year[order],
     )
-    result = apply_policy(table, terms)  # type: ignore[arg-type]
+    result = apply_policy(table, terms)
     paid = result.payable.sum(axis=1)
     k = years.shape[0]
     year_paid = np.bincount(table.trial, weights=paid, minlength=k)

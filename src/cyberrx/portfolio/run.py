@@ -262,8 +262,8 @@ class _YltWriter:
         self._writer: Any = None
 
     def write(self, start: int, columns: dict[str, np.ndarray]) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow as pa  # type: ignore[import-untyped]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
         size = next(iter(columns.values())).shape[0]
         table = pa.table({"year": np.arange(start, start + size, dtype=np.int64),

@@ -47,9 +47,7 @@ def figures(annual: np.ndarray, occurrence: np.ndarray) -> LossFigures:
 
 def summarise(book: Book, model: BookModel, run: BookRun, catalogue: SystemicCatalogue | None,
               reinsurance: ReinsuranceTerms | None, loss_model_version: str, executor: Executor | None = None,
-              with_contributions: bool = True) -> PortfolioResult:
-    from cyberrx import MODEL_VERSION
-
+              with_contributions: bool = True, model_version: str = "") -> PortfolioResult:
     net_occ = net_occurrence(run.occurrence, reinsurance)
     curve_g, curve_o = ep_curve(run.gross), ep_curve(run.occurrence)
     curve_n, curve_no = ep_curve(run.net), ep_curve(net_occ)
@@ -87,7 +85,7 @@ def summarise(book: Book, model: BookModel, run: BookRun, catalogue: SystemicCat
     if catalogue is None:
         notes.append("no systemic catalogue: the book is a sum of independent practices")
     return PortfolioResult(
-        book=book.name, policies=model.n, years=run.n_years, seed=run.seed, model_version=MODEL_VERSION,
+        book=book.name, policies=model.n, years=run.n_years, seed=run.seed, model_version=model_version,
         loss_model_version=loss_model_version, catalogue_version=catalogue.version if catalogue else None,
         reinsurance=reinsurance.model_dump(mode="json") if reinsurance is not None else None,
         gross=figures(run.gross, run.occurrence), net=figures(run.net, net_occ),
@@ -99,11 +97,13 @@ def summarise(book: Book, model: BookModel, run: BookRun, catalogue: SystemicCat
 def run_portfolio(book: Book, years: int, seed: int, *, executor: Executor | None = None,
                   reinsurance: ReinsuranceTerms | None = None, catalogue: SystemicCatalogue | None | bool = True,
                   ylt_out: str | Path | None = None, progress: Progress | None = None,
-                  with_contributions: bool = True) -> tuple[PortfolioResult, BookRun]:
+                  with_contributions: bool = True, model_version: str = "") -> tuple[PortfolioResult, BookRun]:
     """Simulate ``book`` for ``years`` years with ``seed`` and summarise it.
 
     ``catalogue``: True for the shipped catalogue, None/False for none (independent practices), or a catalogue.
     ``executor``: serial when None (the caller owns it). The result is the same on every executor.
+    ``model_version``: ``cyberrx.MODEL_VERSION``, recorded in the result (given by the caller: this package sits
+    below the library's root).
     """
     from cyberrx.reference import load_loss_model
 
@@ -112,7 +112,8 @@ def run_portfolio(book: Book, years: int, seed: int, *, executor: Executor | Non
     model = book.compile(cat, ref.tables)
     run = simulate_book(model, cat, years, seed, executor=executor, reinsurance=reinsurance, ylt_out=ylt_out,
                         progress=progress)
-    result = summarise(book, model, run, cat, reinsurance, ref.version, executor, with_contributions)
+    result = summarise(book, model, run, cat, reinsurance, ref.version, executor, with_contributions,
+                       model_version)
     return result, run
 
 
