@@ -26,7 +26,7 @@ class EpPoint(Result):
 
 class LossFigures(Result):
     """The book's annual loss under one view: AAL, PML (AEP) and TVaR at 1-in-100/200/250 (keys ``"100"``...),
-    and the occurrence PML (OEP)."""
+    and the occurrence PML (OEP; empty for the independent view, whose events are not kept apart)."""
 
     aal: Usd
     pml: dict[str, Usd]

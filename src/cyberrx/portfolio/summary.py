@@ -38,11 +38,12 @@ def net_occurrence(occurrence: np.ndarray, reinsurance: ReinsuranceTerms | None)
     return kept
 
 
-def figures(annual: np.ndarray, occurrence: np.ndarray) -> LossFigures:
+def figures(annual: np.ndarray, occurrence: np.ndarray | None) -> LossFigures:
+    """AAL, PML, TVaR of ``annual`` and the PML of ``occurrence`` (the year's largest event; None: not known)."""
     periods = [t for t in PML_RETURN_PERIODS if annual.shape[0] >= t]
     return LossFigures(aal=aal(annual), pml={str(t): pml(annual, t) for t in periods},
                        tvar={str(t): tvar(annual, t) for t in periods},
-                       oep={str(t): pml(occurrence, t) for t in periods})
+                       oep={} if occurrence is None else {str(t): pml(occurrence, t) for t in periods})
 
 
 def summarise(book: Book, model: BookModel, run: BookRun, catalogue: SystemicCatalogue | None,
@@ -89,7 +90,7 @@ def summarise(book: Book, model: BookModel, run: BookRun, catalogue: SystemicCat
         loss_model_version=loss_model_version, catalogue_version=catalogue.version if catalogue else None,
         reinsurance=reinsurance.model_dump(mode="json") if reinsurance is not None else None,
         gross=figures(run.gross, run.occurrence), net=figures(run.net, net_occ),
-        independent=figures(run.independent, run.independent), systemic_aal=aal(run.systemic), ep_curve=ep,
+        independent=figures(run.independent, None), systemic_aal=aal(run.systemic), ep_curve=ep,
         vendor_contributions=vendor_rows, attritional_contribution=attritional, policy_contributions=policy_rows,
         accumulations=accumulations, notes=notes)
 
