@@ -91,6 +91,7 @@ def measure(practices: int, years: int, kind: str, workers: int, seed: int = 1,
             contributions(model, cat, run, executor=ex)
             contrib_s = round(time.perf_counter() - t2, 2)
     own, kids = _rss_mb()
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "practices": practices, "years": years, "executor": kind, "workers": workers, "tasks": tasks,
         "compile_s": round(compile_s, 2), "pass1_s": round(run_s, 2), "contributions_s": contrib_s,
@@ -98,7 +99,38 @@ def measure(practices: int, years: int, kind: str, workers: int, seed: int = 1,
         "practice_years_per_s": round(practices * years / run_s),
         "systemic_events_with_loss": run.events, "aal_gross": round(float(run.gross.mean()), 2),
         "peak_rss_mb_driver": own, "peak_rss_mb_largest_child": kids,
+        # CPU seconds of the whole measurement (book, warm-up and run), this process and its ended children
+        "cpu_s_driver": round(me.ru_utime + me.ru_stime, 1),
+        "cpu_s_workers": round(children.ru_utime + children.ru_stime, 1),
+        "load_average_during": round(os.getloadavg()[0], 2),
     }
+
+
+def one_task(practices: int, years: int, seed: int = 1) -> dict[str, Any]:
+    """The cost of one task of the book (the first batch of practices, the first block of years), in CPU
+    seconds of this process (``time.process_time``: what the task costs whatever else the machine runs) and
+    wall seconds; and the cost of drawing the block's systemic events (done once per block by the driver)."""
+    from cyberrx.engine.rng import plan_blocks
+    from cyberrx.portfolio.catalogue import load_catalogue
+    from cyberrx.portfolio.kernel import BlockSpec, XolTerms, run_batch
+    from cyberrx.portfolio.run import BOOK_BLOCK_YEARS, PRACTICES_PER_TASK, _draw
+    from cyberrx.reference import load_loss_model
+
+    cat = load_catalogue()
+    model = synthetic_book(practices).compile(cat, load_loss_model().tables)
+    blk = plan_blocks(years, BOOK_BLOCK_YEARS)[0]
+    c0 = time.process_time()
+    events = _draw(model, cat, seed, blk)
+    draw_cpu = time.process_time() - c0
+    batch = model.batch(0, min(PRACTICES_PER_TASK, model.n))
+    c1, w1 = time.process_time(), time.perf_counter()
+    run_batch(batch, cat, seed, (BlockSpec(blk.index, blk.start, blk.size, events),), XolTerms())
+    cpu, wall = time.process_time() - c1, time.perf_counter() - w1
+    tasks = math.ceil(practices / PRACTICES_PER_TASK) * math.ceil(years / BOOK_BLOCK_YEARS)
+    return {"practices": practices, "years": years, "task": f"{batch.m} practices x {blk.size} years",
+            "task_cpu_s": round(cpu, 3), "task_wall_s": round(wall, 3), "events_in_block": events.n,
+            "draw_events_cpu_s": round(draw_cpu, 3), "tasks_in_run": tasks,
+            "run_cpu_s_estimate": round(tasks * cpu + math.ceil(years / BOOK_BLOCK_YEARS) * draw_cpu, 1)}
 
 
 def record(entry: dict[str, Any], out: Path) -> None:
@@ -121,7 +153,7 @@ def _child(args: list[str]) -> dict[str, Any]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["scale", "strong", "memory", "project", "one"])
+    ap.add_argument("what", choices=["scale", "strong", "memory", "project", "one", "task"])
     ap.add_argument("--practices", type=int, default=10_000)
     ap.add_argument("--years", default="100000")
     ap.add_argument("--workers", type=int, default=2)
@@ -132,6 +164,8 @@ def main() -> None:
     if a.what == "one":
         print(json.dumps(measure(a.practices, int(a.years), a.executor, a.workers,
                                  with_contributions=a.contributions)))
+    elif a.what == "task":
+        record({"benchmark": "one_task", **one_task(a.practices, int(a.years))}, a.out)
     elif a.what == "scale":
         r = _child(["--practices", str(a.practices), "--years", a.years, "--workers", str(a.workers),
                     "--executor", a.executor] + (["--contributions"] if a.contributions else []))
@@ -147,9 +181,11 @@ def main() -> None:
         record({"benchmark": "memory_vs_years", "runs": rows}, a.out)
     else:
         data = json.loads(a.out.read_text())
-        per_task = [r["per_task_s"] for r in data["runs"] if r.get("benchmark") == "scale"]
+        # the CPU seconds of one task measured alone (robust to the machine's load), else the scale runs' figure
+        per_task = [r["task_cpu_s"] for r in data["runs"] if r.get("benchmark") == "one_task"]
+        per_task = per_task or [r["per_task_s"] for r in data["runs"] if r.get("benchmark") == "scale"]
         if not per_task:
-            sys.exit("run the scale benchmark first")
+            sys.exit("run the task or scale benchmark first")
         c = min(per_task)
         from cyberrx.portfolio.run import BOOK_BLOCK_YEARS, PRACTICES_PER_TASK
 
