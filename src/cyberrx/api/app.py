@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from cyberrx import __version__
 from cyberrx.api import errors
-from cyberrx.api.routers import accounts, claims, practices, quotes, threats
+from cyberrx.api.routers import accounts, claims, portfolio, practices, quotes, threats
 from cyberrx.bootstrap import Service, build
 from cyberrx.web.app import mount
 
@@ -51,6 +51,7 @@ def create_app(service: Service, *, manage: bool = True) -> FastAPI:
     app.include_router(quotes.router)
     app.include_router(claims.router)
     app.include_router(threats.router)
+    app.include_router(portfolio.router)
     mount(app, service)
     return app
 

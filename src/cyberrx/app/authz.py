@@ -94,13 +94,14 @@ POLICY: dict[str, frozenset[Role]] = {
     "claim.adjudicate": frozenset({C}),
     "claim.file.read": frozenset({A, C}),
     "claim.audit.read": frozenset({A, C}),
-
     # threat intelligence (issue 15): every role reads the alerts it sees; the carrier imports feeds and raises
     # alerts; the practice acknowledges its own
     "threat.read": ALL,
     "threat.import": frozenset({A, U}),
     "threat.alert": frozenset({A, U}),
     "threat.acknowledge": frozenset({A, P}),
+    "portfolio.read": frozenset({A, U}),   # a carrier's book (carriers only: checked by the use case)
+    "portfolio.run": frozenset({A, U}),
 }
 
 

@@ -51,9 +51,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("cyberrx.cli.service", "The audit trail."),
     "demo": ("cyberrx.cli.demo", "The demo world, to try the web application with every role."),
     "oed": ("cyberrx.cli.oed", "OED cyber accounts: import to policy terms, export, apply to losses."),
-
     "threats": ("cyberrx.cli.threats", "Threats: known exploited vulnerabilities matched to a practice, HC3-form "
                                        "publications, alerts."),
+    "portfolio": ("cyberrx.cli.portfolio", "The carrier's book: accumulation through shared vendors, PML, "
+                                           "reinsurance."),
 }
 
 
