@@ -55,12 +55,15 @@ def build(settings: Settings | None = None, *, store: Store | None = None, migra
     if migrate:
         store.upgrade()
     def run_assessment(uow: Any, subject_id: str, progress: Any) -> None:
-        assessments.run_job(uow, subject_id, progress, ports=ports)
+        assessments.run_job(uow, subject_id, progress, ports=ports,
+                            run_memory_bytes=settings.run_memory_max_mb * 10**6)
 
     runner = JobRunner(store, {assessments.JOB_KIND: run_assessment},
                        on_fail={assessments.JOB_KIND: assessments.fail_job}, workers=settings.job_workers,
                        max_attempts=settings.job_max_attempts, stale_seconds=settings.job_stale_seconds, ports=ports)
-    limits = assessments.Limits(sync_trials_max=settings.sync_trials_max, max_trials=settings.max_trials)
+    limits = assessments.Limits(sync_trials_max=settings.sync_trials_max, max_trials=settings.max_trials,
+                                sync_memory_bytes=settings.sync_memory_max_mb * 10**6,
+                                run_memory_bytes=settings.run_memory_max_mb * 10**6)
     return Service(settings, store, runner, limits, ports)
 
 

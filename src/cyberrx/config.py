@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     sync_trials_max: int = Field(default=1_000_000, ge=0,
                                  description="assessments with more trials than this run as background jobs")
     max_trials: int = Field(default=10_000_000, ge=1_000, description="most trials one assessment may ask for")
+    sync_memory_max_mb: int = Field(default=512, ge=16, le=1_000_000,
+                                    description="most memory (MB, estimated) a run inside a request may take; "
+                                                "a larger assessment is queued as a job, a larger quote refused")
+    run_memory_max_mb: int = Field(default=2048, ge=16, le=1_000_000,
+                                   description="most memory (MB, estimated) any run may take; larger is refused")
+    worker_memory_max_mb: int = Field(default=0, ge=0, le=1_000_000,
+                                      description="cap on the address space of a `cyberrx worker` process (MB; "
+                                                  "0: run_memory_max_mb + 1024)")
     job_max_attempts: int = Field(default=3, ge=1, description="runs of a job before it is failed for good")
     job_stale_seconds: float = Field(default=60.0, gt=0,
                                      description="a running job without a heartbeat for this long is recovered")

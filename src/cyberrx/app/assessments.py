@@ -18,6 +18,7 @@ from cyberrx.app.common import Page, PageRequest, iso, order_of
 from cyberrx.app.jobs import new_job
 from cyberrx.app.ports import Ports, UnitOfWork, Wake, default_ports
 from cyberrx.app.practices import check_profile, visible_practice
+from cyberrx.app.resources import DEFAULT_RUN_BYTES, DEFAULT_SYNC_BYTES, assessment_footprint, refuse_if_too_big
 from cyberrx.domain.policy import parse_policy
 from cyberrx.domain.profile import PracticeProfile
 from cyberrx.errors import InvalidInput
@@ -27,10 +28,14 @@ JOB_KIND = "assessment"
 
 @dataclass(frozen=True)
 class Limits:
-    """``sync_trials_max``: most trials computed in the request; ``max_trials``: most trials allowed."""
+    """``sync_trials_max``: most trials computed in the request; ``max_trials``: most trials allowed;
+    ``sync_memory_bytes`` / ``run_memory_bytes``: the most memory a run may take in the request (more: queued)
+    and at all (more: refused, :mod:`cyberrx.app.resources`)."""
 
     sync_trials_max: int
     max_trials: int
+    sync_memory_bytes: int = DEFAULT_SYNC_BYTES
+    run_memory_bytes: int = DEFAULT_RUN_BYTES
 
 
 def assessment_dict(a: Assessment, version: int | None = None, *, with_result: bool = True) -> dict[str, Any]:
@@ -82,7 +87,10 @@ def request(uow: UnitOfWork, limits: Limits, principal: Principal, practice_id: 
             raise InvalidInput(f"practice has no profile version {profile_version}", field="profile_version")
         carrier_id, brokerage_id = org.carrier_id, org.brokerage_id
     profile = check_profile(pv.profile)
-    queued = trials > limits.sync_trials_max
+    # estimated before anything is simulated: too big for any run is refused, too big for a request is queued
+    footprint = assessment_footprint(profile, trials, terms=policy is not None, budget_bytes=limits.run_memory_bytes)
+    refuse_if_too_big(footprint, limits.run_memory_bytes, trials)
+    queued = trials > limits.sync_trials_max or footprint.bytes > limits.sync_memory_bytes
     a = Assessment(id=ports.ids.new(), carrier_id=carrier_id, brokerage_id=brokerage_id, practice_id=practice_id,
                    profile_version_id=pv.id, trials=trials, seed=seed, policy=policy, status="queued",
                    engine_version=None, reference_version=None, result=None, job_id=None,
@@ -105,8 +113,10 @@ def request(uow: UnitOfWork, limits: Limits, principal: Principal, practice_id: 
 
 
 def run_job(uow: UnitOfWork, assessment_id: str, progress: Callable[[float], None], *,
-            ports: Ports | None = None) -> None:
-    """The background job: compute the stored assessment and write its result (one transaction)."""
+            ports: Ports | None = None, run_memory_bytes: int = DEFAULT_RUN_BYTES) -> None:
+    """The background job: compute the stored assessment and write its result (one transaction). The run's memory
+    is estimated again first (the budget may have changed since it was queued): one that would not fit fails at
+    once, and is not run again."""
     with uow.writing() as tx:
         a = tx.assessments.get(assessment_id)
         if a is None:
@@ -117,6 +127,8 @@ def run_job(uow: UnitOfWork, assessment_id: str, progress: Callable[[float], Non
         trials, seed, policy, profile_doc = a.trials, int(a.seed), a.policy, pv.profile
         tx.commit()
     profile = check_profile(profile_doc)
+    refuse_if_too_big(assessment_footprint(profile, trials, terms=policy is not None,
+                                           budget_bytes=run_memory_bytes), run_memory_bytes, trials)
     result = result_document(profile, trials, seed, policy, progress=lambda done, total: progress(done / total),
                              ports=ports)
     with uow.writing() as tx:

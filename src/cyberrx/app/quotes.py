@@ -20,7 +20,8 @@ from cyberrx.app.common import Page, PageRequest, iso, json_safe, order_of
 from cyberrx.app.policies import policy_dict
 from cyberrx.app.ports import Ports, UnitOfWork, default_ports
 from cyberrx.app.practices import check_profile, visible_practice
-from cyberrx.app.underwrite import quote
+from cyberrx.app.resources import DEFAULT_RUN_BYTES, quote_footprint, refuse_if_too_big
+from cyberrx.app.underwrite import quote, technical_trials
 from cyberrx.errors import Conflict, InvalidInput
 from cyberrx.underwriting import DEFAULT_LIMITS, DEFAULT_RETENTIONS
 
@@ -43,9 +44,10 @@ def quote_dict(q: Quote, *, with_result: bool = True) -> dict[str, Any]:
 def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int | None = None,
            seed: int | None = None, effective: date | None = None, max_trials: int = 10_000_000, *,
            limits: Sequence[float] | None = None, retentions: Sequence[float] | None = None,
-           ports: Ports | None = None) -> dict[str, Any]:
+           ports: Ports | None = None, memory_max_bytes: int = DEFAULT_RUN_BYTES) -> dict[str, Any]:
     """Quote the practice's latest profile: one option per limit x retention (usd; default the rate manual's
-    grid, :data:`cyberrx.underwriting.DEFAULT_LIMITS` x :data:`~cyberrx.underwriting.DEFAULT_RETENTIONS`)."""
+    grid, :data:`cyberrx.underwriting.DEFAULT_LIMITS` x :data:`~cyberrx.underwriting.DEFAULT_RETENTIONS`).
+    A quote whose run would take more than ``memory_max_bytes`` is refused before it starts."""
     ports = ports or default_ports()
     if trials is not None and trials > max_trials:
         raise InvalidInput(f"{trials} is out of range", field="trials", allowed=f"1,000 to {max_trials:,}")
@@ -56,7 +58,11 @@ def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int 
         require(principal, "quote.create")
         pv = tx.profiles.latest(org.id)
         carrier_id, brokerage_id = org.carrier_id, org.brokerage_id
-    result = quote(check_profile(pv.profile), trials=trials, seed=seed, effective=effective,
+    profile = check_profile(pv.profile)
+    run_trials = trials if trials is not None else technical_trials()
+    refuse_if_too_big(quote_footprint(profile, run_trials, budget_bytes=memory_max_bytes), memory_max_bytes,
+                      run_trials)
+    result = quote(profile, trials=trials, seed=seed, effective=effective,
                    limits=limit_grid, retentions=retention_grid)
     doc = json_safe(result.to_dict())
     with uow.writing(principal.scope) as tx:

@@ -34,6 +34,40 @@ def serve(
                 port=port or settings.port, log_level="info")
 
 
+@app.command("worker")
+def worker(
+    memory_mb: int = typer.Option(None, "--memory-mb", help="Cap this process's memory (MB; default: the setting "
+                                                             "worker_memory_max_mb, else run_memory_max_mb + 1024)."),
+    threads: int = typer.Option(None, "--threads", help="Jobs run at once (default: the setting job_workers, "
+                                                        "at least 1)."),
+) -> None:
+    """Run the background jobs (large assessments) in this process, its memory capped, until stopped (SIGTERM or
+    Ctrl-C). In production serve the web with CYBERRX_JOB_WORKERS=0 and run this beside it."""
+    import signal
+    import threading
+
+    from cyberrx.adapters.process import cap_address_space
+    from cyberrx.bootstrap import build
+    from cyberrx.config import load_settings
+
+    settings = load_settings()
+    cap = memory_mb or settings.worker_memory_max_mb or settings.run_memory_max_mb + 1024
+    cap_address_space(cap)
+    settings = settings.model_copy(update={"job_workers": max(1, threads or settings.job_workers)})
+    service = build(settings)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    service.start()
+    typer.echo(f"cyberrx worker: {settings.job_workers} job thread(s), memory capped at {cap:,} MB", err=True)
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        service.close()
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision.")) -> None:
     """Bring the database schema up to REVISION (Alembic migrations)."""

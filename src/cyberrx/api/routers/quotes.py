@@ -18,7 +18,8 @@ IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
 def create_quote(practice_id: IdPath, body: QuoteIn, service: ServiceDep, principal: PrincipalDep) -> dict[str, Any]:
     """Quote options (limit x retention) with premium, technical price and decision; audited."""
     return quotes.create(service.uow, principal, practice_id, body.trials, body.seed, body.effective,
-                         max_trials=service.settings.sync_trials_max, ports=service.ports)
+                         max_trials=service.settings.sync_trials_max, ports=service.ports,
+                         memory_max_bytes=service.limits.sync_memory_bytes)
 
 
 @router.get("/quotes", response_model=Paged[QuoteOut], tags=["quotes"])
