@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     job_stale_seconds: float = Field(default=60.0, gt=0,
                                      description="a running job without a heartbeat for this long is recovered")
     job_workers: int = Field(default=1, ge=0, description="background job threads (0: jobs are not run)")
+    request_max_bytes: int = Field(default=1_048_576, ge=1024, description="largest request body (bytes)")
     page_max: int = Field(default=200, ge=1, description="largest page of a list endpoint")
     secret_key: SecretStr | None = Field(
         default=None, description="signs the web pages' session cookies (CYBERRX_SECRET_KEY, 32+ characters); "

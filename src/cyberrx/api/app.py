@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from cyberrx import __version__
 from cyberrx.api import errors
+from cyberrx.api.middleware import BodyLimit, RequestLog, SecurityHeaders
 from cyberrx.api.routers import accounts, claims, practices, quotes
 from cyberrx.bootstrap import Service, build
 from cyberrx.web.app import mount
@@ -51,6 +52,10 @@ def create_app(service: Service, *, manage: bool = True) -> FastAPI:
     app.include_router(quotes.router)
     app.include_router(claims.router)
     mount(app, service)
+    # added last = outermost: the log sees every answer, the headers go on every answer, the limit comes first
+    app.add_middleware(BodyLimit, max_bytes=service.settings.request_max_bytes)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog)
     return app
 
 

@@ -96,7 +96,11 @@ def install(app: FastAPI) -> None:
         first = errors[0] if errors else {"msg": "invalid request", "loc": ()}
         more = len(errors) - 1
         message = str(first.get("msg", "invalid request")) + (f" (and {more} more)" if more > 0 else "")
-        return error_response(422, "invalid_input", message, _field(tuple(first.get("loc", ()))))
+        field = _field(tuple(first.get("loc", ())))
+        inner = (first.get("ctx") or {}).get("path")     # where inside a free-form document (schemas.Document)
+        if inner:
+            field = f"{field}.{inner}" if field else str(inner)
+        return error_response(422, "invalid_input", message, field)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
