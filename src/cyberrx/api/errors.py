@@ -97,7 +97,8 @@ def install(app: FastAPI) -> None:
         more = len(errors) - 1
         message = str(first.get("msg", "invalid request")) + (f" (and {more} more)" if more > 0 else "")
         field = _field(tuple(first.get("loc", ())))
-        inner = (first.get("ctx") or {}).get("path")     # where inside a free-form document (schemas.Document)
+        ctx = first.get("ctx")
+        inner = ctx.get("path") if isinstance(ctx, dict) else None   # where inside a document (schemas.Document)
         if inner:
             field = f"{field}.{inner}" if field else str(inner)
         return error_response(422, "invalid_input", message, field)
