@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     job_stale_seconds: float = Field(default=60.0, gt=0,
                                      description="a running job without a heartbeat for this long is recovered")
     job_workers: int = Field(default=1, ge=0, description="background job threads (0: jobs are not run)")
+    ready_queue_wait_seconds: float = Field(default=300.0, gt=0, description="/ready fails when a queued job has "
+                                            "waited longer (job workers in their own process)")
     request_max_bytes: int = Field(default=1_048_576, ge=1024, description="largest request body (bytes)")
     page_max: int = Field(default=200, ge=1, description="largest page of a list endpoint")
     secret_key: SecretStr | None = Field(

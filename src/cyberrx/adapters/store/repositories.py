@@ -259,6 +259,10 @@ class Jobs(_Rows):
     def running(self) -> list[Job]:
         return list(self.s.execute(select(Job).where(Job.status == "running")).scalars())
 
+    def oldest_queued_at(self) -> datetime | None:
+        """When the job waiting longest was queued (None: the queue is empty)."""
+        return self.s.execute(select(func.min(Job.created_at)).where(Job.status == "queued")).scalar_one_or_none()
+
     def take_next(self, now: datetime) -> Job | None:
         """Claim the oldest queued job (a conditional update: two workers never take the same one)."""
         job_id = self.s.execute(select(Job.id).where(Job.status == "queued").order_by(Job.created_at, Job.id)
