@@ -66,6 +66,17 @@ class Settings(BaseSettings):
     session_ttl_hours: float = Field(default=12.0, gt=0, description="lifetime of a login session token")
     login_max_failures: int = Field(default=5, ge=1, description="failed logins in a row before a lockout")
     login_lockout_minutes: float = Field(default=15.0, gt=0, description="how long logins for that e-mail wait")
+    rate_login: str = Field(default="30/minute", description="sign-in attempts per client address "
+                                                             "(limits notation; empty: no limit)")
+    rate_login_global: str = Field(default="600/minute", description="sign-in attempts from everyone together")
+    rate_login_failure: str = Field(default="20 per 15 minutes",
+                                    description="failed sign-ins per client address (any e-mails) before the "
+                                                "address must wait")
+    rate_expensive: str = Field(default="60/minute", description="assessments and quotes asked per client address")
+    rate_expensive_global: str = Field(default="600/minute", description="assessments and quotes from everyone")
+    rate_limit_storage: str = Field(default="memory://", description="where the counts live: memory:// (one "
+                                    "process) or redis://host:6379 (shared by every process; needs `redis`)")
+    hash_concurrency: int = Field(default=0, ge=0, description="password hashes run at once (0: the cores)")
     api_token_max_days: int = Field(default=365, ge=1, description="longest lifetime of an API token")
     sync_trials_max: int = Field(default=1_000_000, ge=0,
                                  description="assessments with more trials than this run as background jobs")

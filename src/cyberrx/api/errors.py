@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cyberrx.adapters.passwords import HashingBusy
 from cyberrx.adapters.store import StoreUnavailable
 from cyberrx.adapters.store.unit_of_work import unavailable
 from cyberrx.app.authz import Forbidden, TooManyAttempts, Unauthenticated
@@ -54,7 +55,7 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 
 
 def _status_of(exc: CyberRxError) -> tuple[int, str]:
-    if isinstance(exc, StoreUnavailable):
+    if isinstance(exc, StoreUnavailable | HashingBusy):
         return 503, "unavailable"
     if isinstance(exc, PreconditionFailed):
         return 412, "precondition_failed"
@@ -97,6 +98,9 @@ def install(app: FastAPI) -> None:
         if status == 500:
             log.error("unexpected domain error: %s", exc)
             return error_response(500, code, "internal error")
+        if isinstance(exc, HashingBusy):
+            return error_response(503, "unavailable", str(exc),
+                                  headers={"Retry-After": str(exc.retry_after_seconds)})
         if status == 503:
             return _unavailable(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None

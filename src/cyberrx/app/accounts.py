@@ -16,6 +16,7 @@ from typing import Any
 
 from cyberrx.adapters.store import Duplicate
 from cyberrx.adapters.store.tables import LoginFailure, Organisation, Token, User
+from cyberrx.app import throttle
 from cyberrx.app.authz import (
     ROLES_BY_KIND,
     OrgKind,
@@ -220,36 +221,39 @@ def _issue(uow: UnitOfWork, ports: Ports, user_id: str, kind: str, name: str,
 
 
 def login(uow: UnitOfWork, email: str, password: str, session_ttl_hours: float, *, max_failures: int = 5,
-          lockout: timedelta = timedelta(minutes=15), ports: Ports | None = None) -> dict[str, Any]:
+          lockout: timedelta = timedelta(minutes=15), ports: Ports | None = None,
+          client: str | None = None) -> dict[str, Any]:
     """A session token for a correct e-mail and password; Unauthenticated otherwise (same answer either way).
 
     After ``max_failures`` failed logins in a row for one e-mail (each within ``lockout`` of the one before),
     logins for it are refused for ``lockout`` (TooManyAttempts), even with the right password, whether or not
     the account exists; a success clears the count. The count lives in the database, so it holds across
-    restarts and server processes."""
+    restarts and server processes, and each attempt is counted (in one locked transaction) *before* its password
+    is checked, so attempts made in parallel can never get more than ``max_failures`` checked.
+
+    ``client`` (the caller's address) is rate-limited too (:mod:`cyberrx.app.throttle`): attempts per address and
+    overall, and failed attempts per address (a password sprayed over many e-mails)."""
     ports = ports or default_ports()
+    throttle.check(ports, throttle.LOGIN_FAILURE, client)
+    throttle.admit(ports, throttle.LOGIN, client)
     address = email.strip().lower()
     key = hash_token(address)
     now = ports.clock.now()
     with uow.reading() as tx:
         user = tx.users.by_email(address)
-        failures = tx.login_failures.get(key)
         stored = user.password_hash if user is not None else None
         active = user is not None and user.active
         user_id = user.id if user is not None else None
-        locked_until = as_utc(failures.locked_until) if failures is not None else None
-    if locked_until is not None and locked_until > now:
-        raise _locked(locked_until, now)
+    pauses_at = _reserve_attempt(uow, key, now, max_failures, lockout)
     ok = ports.hasher.verify(stored if stored is not None else ports.hasher.dummy_hash, password)
     if not ok or user_id is None or not active:
-        until = _record_failure(uow, key, now, max_failures, lockout)
-        if until is not None:
-            raise _locked(until, now)
+        throttle.count(ports, throttle.LOGIN_FAILURE, client)
+        if pauses_at is not None:       # this was the last attempt allowed
+            raise _locked(pauses_at, now)
         raise Unauthenticated("wrong e-mail or password")
-    if failures is not None:
-        with uow.writing() as tx:
-            tx.login_failures.delete(key)
-            tx.commit()
+    with uow.writing() as tx:
+        tx.login_failures.delete(key)
+        tx.commit()
     return _issue(uow, ports, user_id, "session", "login", timedelta(hours=session_ttl_hours))
 
 
@@ -260,9 +264,11 @@ def _locked(until: datetime, now: datetime) -> TooManyAttempts:
                            f"{'s' if minutes != 1 else ''}", seconds)
 
 
-def _record_failure(uow: UnitOfWork, key: str, now: datetime, max_failures: int,
-                    lockout: timedelta) -> datetime | None:
-    """Count one failure for ``key``; the time logins are locked until when this one reaches the limit."""
+def _reserve_attempt(uow: UnitOfWork, key: str, now: datetime, max_failures: int,
+                     lockout: timedelta) -> datetime | None:
+    """Count one attempt for ``key`` before its password is checked (a success deletes the count); TooManyAttempts
+    when logins for it are paused. The attempt that reaches ``max_failures`` starts the pause at once (and returns
+    when it ends), so attempts in flight at the same moment are refused rather than checked."""
     for attempt in range(2):
         try:
             with uow.writing() as tx:
@@ -271,6 +277,9 @@ def _record_failure(uow: UnitOfWork, key: str, now: datetime, max_failures: int,
                     row = tx.login_failures.add(LoginFailure(email_hash=key, failures=0, locked_until=None,
                                                              updated_at=now))
                 else:
+                    locked_until = as_utc(row.locked_until)
+                    if locked_until is not None and locked_until > now:
+                        raise _locked(locked_until, now)
                     last = as_utc(row.updated_at)
                     if last is not None and now - last > lockout:
                         row.failures = 0     # failures count in a row, each within a lockout window
@@ -284,7 +293,7 @@ def _record_failure(uow: UnitOfWork, key: str, now: datetime, max_failures: int,
                     row.locked_until = until = now + lockout
                 tx.commit()
                 return until
-        except Duplicate:      # two first failures at once: the other inserted the row, count again
+        except Duplicate:      # two first attempts at once: the other inserted the row, count again
             if attempt:
                 raise
     return None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cyberrx.adapters.store.tables import Assessment
+from cyberrx.app import throttle
 from cyberrx.app.assess import DEFAULT_SEED, assess, check_run_size
 from cyberrx.app.authz import Principal, not_found, require
 from cyberrx.app.common import Page, PageRequest, iso, order_of
@@ -65,10 +66,13 @@ def _succeeded(a: Assessment, result: dict[str, Any]) -> None:
 
 def request(uow: UnitOfWork, limits: Limits, principal: Principal, practice_id: str, trials: int,
             seed: int | None = None, policy: dict[str, Any] | None = None, profile_version: int | None = None, *,
-            ports: Ports | None = None, wake: Wake | None = None) -> tuple[dict[str, Any], bool]:
+            ports: Ports | None = None, wake: Wake | None = None,
+            client: str | None = None) -> tuple[dict[str, Any], bool]:
     """Assess the practice's profile (latest version unless ``profile_version``); ``(assessment, queued)``.
-    A queued assessment wakes the job workers (``wake``) once it is stored."""
+    A queued assessment wakes the job workers (``wake``) once it is stored. Rate-limited per ``client`` address
+    and overall (:mod:`cyberrx.app.throttle`)."""
     ports = ports or default_ports()
+    throttle.admit(ports, throttle.EXPENSIVE, client)
     seed = DEFAULT_SEED if seed is None else seed
     check_run_size(trials, seed)
     if trials > limits.max_trials:

@@ -14,7 +14,7 @@ from typing import Any
 
 from cyberrx.adapters.store import Duplicate
 from cyberrx.adapters.store.tables import Policy, Quote
-from cyberrx.app import audit
+from cyberrx.app import audit, throttle
 from cyberrx.app.authz import Principal, not_found, require
 from cyberrx.app.common import Page, PageRequest, iso, json_safe, order_of
 from cyberrx.app.policies import policy_dict
@@ -44,11 +44,14 @@ def quote_dict(q: Quote, *, with_result: bool = True) -> dict[str, Any]:
 def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int | None = None,
            seed: int | None = None, effective: date | None = None, max_trials: int = 10_000_000, *,
            limits: Sequence[float] | None = None, retentions: Sequence[float] | None = None,
-           ports: Ports | None = None, memory_max_bytes: int = DEFAULT_RUN_BYTES) -> dict[str, Any]:
+           ports: Ports | None = None, memory_max_bytes: int = DEFAULT_RUN_BYTES,
+           client: str | None = None) -> dict[str, Any]:
     """Quote the practice's latest profile: one option per limit x retention (usd; default the rate manual's
     grid, :data:`cyberrx.underwriting.DEFAULT_LIMITS` x :data:`~cyberrx.underwriting.DEFAULT_RETENTIONS`).
-    A quote whose run would take more than ``memory_max_bytes`` is refused before it starts."""
+    A quote whose run would take more than ``memory_max_bytes`` is refused before it starts; quotes are
+    rate-limited per ``client`` address and overall (:mod:`cyberrx.app.throttle`)."""
     ports = ports or default_ports()
+    throttle.admit(ports, throttle.EXPENSIVE, client)
     if trials is not None and trials > max_trials:
         raise InvalidInput(f"{trials} is out of range", field="trials", allowed=f"1,000 to {max_trials:,}")
     limit_grid = _amounts("limits", limits, DEFAULT_LIMITS, minimum=1.0)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from cyberrx.api.deps import PageDep, PrincipalDep, ServiceDep
+from cyberrx.api.deps import ClientDep, PageDep, PrincipalDep, ServiceDep
 from cyberrx.api.errors import ErrorBody
 from cyberrx.api.schemas import (
     ID_PATTERN,
@@ -29,13 +29,14 @@ IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
 
 @router.post("/auth/login", response_model=TokenOut, tags=["auth"],
              responses={429: {"model": ErrorBody, "description": "too many failed logins for this e-mail"}})
-def login(body: LoginIn, service: ServiceDep) -> dict[str, Any]:
+def login(body: LoginIn, service: ServiceDep, client: ClientDep) -> dict[str, Any]:
     """A session token for the web (expires after the configured hours). After repeated failures for one e-mail
     logins for it wait (429, Retry-After) whatever the password."""
     settings = service.settings
     return accounts.login(service.uow, body.email, body.password, settings.session_ttl_hours,
                           max_failures=settings.login_max_failures,
-                          lockout=timedelta(minutes=settings.login_lockout_minutes), ports=service.ports)
+                          lockout=timedelta(minutes=settings.login_lockout_minutes), ports=service.ports,
+                          client=client)
 
 
 @router.get("/auth/me", response_model=UserOut, tags=["auth"])

@@ -48,7 +48,8 @@ def sign_in(request: Request, service: ServiceDep, email: Annotated[str, Form(ma
     try:
         token = accounts.login(service.uow, email, password, settings.session_ttl_hours,
                                max_failures=settings.login_max_failures,
-                               lockout=timedelta(minutes=settings.login_lockout_minutes), ports=service.ports)
+                               lockout=timedelta(minutes=settings.login_lockout_minutes), ports=service.ports,
+                               client=request.client.host if request.client is not None else None)
     except (Unauthenticated, TooManyAttempts) as exc:
         locked = isinstance(exc, TooManyAttempts)
         message = str(exc).capitalize() + "." if locked else "Wrong e-mail or password."
