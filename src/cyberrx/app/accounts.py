@@ -26,6 +26,7 @@ from cyberrx.app.authz import (
     Unauthenticated,
     not_found,
     require,
+    require_admin_of,
 )
 from cyberrx.app.common import Page, PageRequest, as_utc, iso, order_of
 from cyberrx.app.ports import Ports, UnitOfWork, default_ports
@@ -110,6 +111,7 @@ def _insert_user(uow: UnitOfWork, ports: Ports, org_id: str, email: str, name: s
                 raise not_found("organisation", org_id)
             if principal is not None:
                 require(principal, "user.create")
+                require_admin_of(principal, org.id)
             user = _add_user(tx, ports, org, email, name, role_v, password_hash)
             tx.commit()
             return user_dict(user)
@@ -203,6 +205,7 @@ def set_user_active(uow: UnitOfWork, principal: Principal, user_id: str, active:
         if user is None:
             raise not_found("user", user_id)
         require(principal, "user.update")
+        require_admin_of(principal, user.organisation_id)
         user.active = active
         tx.commit()
         return user_dict(user)
