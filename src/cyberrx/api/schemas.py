@@ -160,7 +160,8 @@ class UserIn(_In):
 
 
 class UserPatch(_In):
-    active: bool
+    active: bool | None = Field(default=None, description="false: deactivated (its tokens are revoked for good)")
+    role: Literal["admin", "underwriter", "broker", "practice_manager", "claims_adjuster"] | None = None
 
 
 class UserOut(BaseModel):

@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from cyberrx.adapters.store import Duplicate
 from cyberrx.adapters.store.tables import LoginFailure, Organisation, Token, User
-from cyberrx.app import throttle
+from cyberrx.app import audit, throttle
 from cyberrx.app.authz import (
     ROLES_BY_KIND,
     OrgKind,
@@ -101,6 +102,15 @@ def _add_user(tx: Any, ports: Ports, org: Organisation, email: str, name: str, r
                              created_at=ports.clock.now()))
 
 
+def _audit_user(tx: Any, ports: Ports, principal: Principal | None, user: User,
+                before: dict[str, Any] | None) -> None:
+    """Chain a user's creation or change (``before`` None: created) as an account event."""
+    after = {"email": user.email, "role": user.role, "organisation_id": user.organisation_id, "active": user.active}
+    action = "user.create" if before is None else "user.update"
+    audit.record_as(tx, ports.clock, user.carrier_id, principal.user_id if principal else audit.OPERATOR, action,
+                    "user", user.id, before, after)
+
+
 def _insert_user(uow: UnitOfWork, ports: Ports, org_id: str, email: str, name: str, role: str, password: str,
                  principal: Principal | None) -> dict[str, Any]:
     email, role_v, password_hash = _checked(ports, email, role, password)
@@ -113,6 +123,7 @@ def _insert_user(uow: UnitOfWork, ports: Ports, org_id: str, email: str, name: s
                 require(principal, "user.create")
                 require_admin_of(principal, org.id)
             user = _add_user(tx, ports, org, email, name, role_v, password_hash)
+            _audit_user(tx, ports, principal, user, None)
             tx.commit()
             return user_dict(user)
     except Duplicate:
@@ -128,6 +139,7 @@ def create_carrier_with_user(uow: UnitOfWork, carrier_name: str, email: str, nam
         with uow.writing() as tx:
             org = tx.organisations.add(_carrier(ports, carrier_name))
             user = _add_user(tx, ports, org, email, name, role_v, password_hash)
+            _audit_user(tx, ports, None, user, None)
             tx.commit()
             return user_dict(user)
     except Duplicate:
@@ -198,27 +210,55 @@ def list_users(uow: UnitOfWork, principal: Principal, page: PageRequest, role: s
         return Page([user_dict(u) for u in rows], total, page.limit, page.offset)
 
 
-def set_user_active(uow: UnitOfWork, principal: Principal, user_id: str, active: bool) -> dict[str, Any]:
-    """Deactivate (or reactivate) a user; a deactivated user's tokens stop working at once."""
+def set_user_active(uow: UnitOfWork, principal: Principal, user_id: str, active: bool | None,
+                    role: str | None = None, *, ports: Ports | None = None) -> dict[str, Any]:
+    """Deactivate (or reactivate) a user, or change its role; audited. A deactivated user's tokens are revoked
+    (they stop working at once and stay revoked if the user is reactivated: the user signs in again)."""
+    ports = ports or default_ports()
     with uow.writing(principal.scope) as tx:
         user = tx.users.get(user_id)
         if user is None:
             raise not_found("user", user_id)
         require(principal, "user.update")
         require_admin_of(principal, user.organisation_id)
-        user.active = active
+        before = {"email": user.email, "role": user.role, "organisation_id": user.organisation_id,
+                  "active": user.active}
+        if role is not None and role != user.role:
+            org = tx.organisations.get(user.organisation_id)
+            allowed = ROLES_BY_KIND[OrgKind(org.kind)] if org is not None else frozenset()
+            if role not in {r.value for r in allowed}:
+                raise InvalidInput(f"a {org.kind if org else 'organisation'} has no {role} users", field="role",
+                                   allowed=", ".join(sorted(r.value for r in allowed)))
+            if user.id == principal.user_id:
+                raise InvalidInput("you cannot change your own role", field="role")
+            user.role = role
+        if active is not None and active != user.active:
+            if not active and user.id == principal.user_id:
+                raise InvalidInput("you cannot deactivate yourself", field="active")
+            user.active = active
+            if not active:
+                tx.tokens.revoke_all(user.id, ports.clock.now())
+        if before != {"email": user.email, "role": user.role, "organisation_id": user.organisation_id,
+                      "active": user.active}:
+            _audit_user(tx, ports, principal, user, before)
         tx.commit()
         return user_dict(user)
 
 
 def _issue(uow: UnitOfWork, ports: Ports, user_id: str, kind: str, name: str,
-           lifetime: timedelta) -> dict[str, Any]:
+           lifetime: timedelta, *, action: str = "token.issue", detail: dict[str, Any] | None = None
+           ) -> dict[str, Any]:
     secret = f"crx_{kind[0]}_{secrets.token_urlsafe(32)}"
     now = ports.clock.now()
     with uow.writing() as tx:
         token = tx.tokens.add(Token(id=ports.ids.new(), user_id=user_id, kind=kind, name=name,
                                     token_hash=hash_token(secret), created_at=now, expires_at=now + lifetime,
                                     revoked_at=None))
+        user = tx.users.get(user_id)
+        if user is not None:
+            audit.record_as(tx, ports.clock, user.carrier_id, user_id, action, "user", user_id, None,
+                            {"token_id": token.id, "kind": kind, "name": name, "expires_at": iso(token.expires_at),
+                             **(detail or {})})
         tx.commit()
         return {**token_dict(token), "token": secret}
 
@@ -247,17 +287,39 @@ def login(uow: UnitOfWork, email: str, password: str, session_ttl_hours: float, 
         stored = user.password_hash if user is not None else None
         active = user is not None and user.active
         user_id = user.id if user is not None else None
-    pauses_at = _reserve_attempt(uow, key, now, max_failures, lockout)
+        who = _Who(user.carrier_id if user is not None else "", user_id or audit.ANONYMOUS,
+                   user_id or key[:32], client)
+    pauses_at = _reserve_attempt(uow, key, now, max_failures, lockout, who, ports)
     ok = ports.hasher.verify(stored if stored is not None else ports.hasher.dummy_hash, password)
     if not ok or user_id is None or not active:
         throttle.count(ports, throttle.LOGIN_FAILURE, client)
+        reason = "unknown e-mail" if user_id is None else ("wrong password" if not ok else "user deactivated")
+        _audit_login(uow, ports, who, "login.failure", {"reason": reason})
         if pauses_at is not None:       # this was the last attempt allowed
             raise _locked(pauses_at, now)
         raise Unauthenticated("wrong e-mail or password")
     with uow.writing() as tx:
         tx.login_failures.delete(key)
         tx.commit()
-    return _issue(uow, ports, user_id, "session", "login", timedelta(hours=session_ttl_hours))
+    return _issue(uow, ports, user_id, "session", "login", timedelta(hours=session_ttl_hours),
+                  action="login.success", detail={"client": client})
+
+
+@dataclass(frozen=True)
+class _Who:
+    """Who a sign-in is for, as the audit names them (an unknown e-mail: anonymous, by the e-mail's hash)."""
+
+    carrier_id: str
+    actor_id: str
+    subject_id: str
+    client: str | None
+
+
+def _audit_login(uow: UnitOfWork, ports: Ports, who: _Who, action: str, after: dict[str, Any]) -> None:
+    with uow.writing() as tx:
+        audit.record_as(tx, ports.clock, who.carrier_id, who.actor_id, action, "user", who.subject_id, None,
+                        {**after, "client": who.client})
+        tx.commit()
 
 
 def _locked(until: datetime, now: datetime) -> TooManyAttempts:
@@ -267,8 +329,8 @@ def _locked(until: datetime, now: datetime) -> TooManyAttempts:
                            f"{'s' if minutes != 1 else ''}", seconds)
 
 
-def _reserve_attempt(uow: UnitOfWork, key: str, now: datetime, max_failures: int,
-                     lockout: timedelta) -> datetime | None:
+def _reserve_attempt(uow: UnitOfWork, key: str, now: datetime, max_failures: int, lockout: timedelta,
+                     who: _Who | None = None, ports: Ports | None = None) -> datetime | None:
     """Count one attempt for ``key`` before its password is checked (a success deletes the count); TooManyAttempts
     when logins for it are paused. The attempt that reaches ``max_failures`` starts the pause at once (and returns
     when it ends), so attempts in flight at the same moment are refused rather than checked."""
@@ -294,6 +356,10 @@ def _reserve_attempt(uow: UnitOfWork, key: str, now: datetime, max_failures: int
                 if row.failures >= max_failures:
                     row.failures = 0
                     row.locked_until = until = now + lockout
+                    if who is not None and ports is not None:
+                        audit.record_as(tx, ports.clock, who.carrier_id, who.actor_id, "login.lockout", "user",
+                                        who.subject_id, None, {"locked_until": iso(until), "client": who.client,
+                                                               "after_attempts": max_failures})
                 tx.commit()
                 return until
         except Duplicate:      # two first attempts at once: the other inserted the row, count again
@@ -327,6 +393,8 @@ def revoke_token(uow: UnitOfWork, principal: Principal, token_id: str, *,
             raise not_found("token", token_id)
         if token.revoked_at is None:
             token.revoked_at = ports.clock.now()
+            audit.record_as(tx, ports.clock, principal.carrier_id, principal.user_id, "token.revoke", "user",
+                            principal.user_id, None, {"token_id": token.id, "kind": token.kind})
         tx.commit()
         return token_dict(token)
 

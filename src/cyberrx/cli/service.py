@@ -120,7 +120,8 @@ def audit_verify(
                                                      "database): the chain must still hold that event."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Recompute the audit hash chain; exit 1 and name the first bad event if it was tampered with."""
+    """Recompute the audit hash chain and every claim's money from its ledger; exit 1 and name the first bad event
+    or the claim whose paid/reserve/status was edited outside cyberrx."""
     from cyberrx.app import audit
     from cyberrx.bootstrap import build_store
     from cyberrx.config import load_settings
@@ -138,15 +139,19 @@ def audit_verify(
     try:
         store.require_current()
         report = audit.verify(store, anchor=anchored)
+        money = audit.check_money(store)
     finally:
         store.dispose()
     if as_json:
-        typer.echo(json.dumps(report.as_dict()))
+        typer.echo(json.dumps({**report.as_dict(), "money_mismatches": [m.as_dict() for m in money]}))
     elif report.ok:
         typer.echo(f"audit chain intact: {report.events} events, head {report.head}")
         typer.echo(f"keep this anchor outside the database and pass it next time: --anchor {report.anchor}")
     else:
         typer.echo(f"audit chain BROKEN at event {report.first_bad_seq}: {report.reason} "
                    f"({report.events} events verified before it)", err=True)
-    if not report.ok:
+    for m in money if not as_json else []:
+        typer.echo(f"claim {m.claim_id}: {m.column} is {m.stored} in the database but {m.expected} by its "
+                   f"{m.source} (edited outside cyberrx)", err=True)
+    if not report.ok or money:
         raise typer.Exit(1)

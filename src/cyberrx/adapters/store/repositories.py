@@ -145,6 +145,12 @@ class Tokens:
         return list(self.s.execute(select(Token).where(Token.user_id == user_id)
                                    .order_by(Token.created_at.desc(), Token.id)).scalars())
 
+    def revoke_all(self, user_id: str, now: datetime) -> int:
+        """Revoke every live token of the user; how many."""
+        result = self.s.execute(update(Token).where(Token.user_id == user_id, Token.revoked_at.is_(None))
+                                .values(revoked_at=now))
+        return int(getattr(result, "rowcount", 0) or 0)
+
     def by_hash(self, token_hash: str) -> tuple[Token, User, Organisation] | None:
         row = self.s.execute(select(Token, User, Organisation).join(User, Token.user_id == User.id)
                              .join(Organisation, User.organisation_id == Organisation.id)

@@ -97,4 +97,6 @@ def get_user(user_id: IdPath, service: ServiceDep, principal: PrincipalDep) -> d
 
 @router.patch("/users/{user_id}", response_model=UserOut, tags=["users"])
 def patch_user(user_id: IdPath, body: UserPatch, service: ServiceDep, principal: PrincipalDep) -> dict[str, Any]:
-    return accounts.set_user_active(service.uow, principal, user_id, body.active)
+    """Deactivate or reactivate a user, or change its role (admins, inside their own organisation; a carrier's
+    admins in its book); audited."""
+    return accounts.set_user_active(service.uow, principal, user_id, body.active, body.role, ports=service.ports)
