@@ -120,6 +120,34 @@ class _In(BaseModel):
 class LoginIn(_In):
     email: Email
     password: Annotated[str, Field(min_length=1, max_length=1000)]
+    one_time_code: Annotated[str, Field(pattern=r"^[0-9]{6}$")] | None = Field(
+        default=None, description="the 6-digit code of the authenticator app (users with two-factor sign-in)")
+
+
+Password = Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class PasswordChangeIn(_In):
+    current_password: Password
+    new_password: Password
+
+
+class PasswordResetIn(_In):
+    email: Email
+
+
+class PasswordResetConfirmIn(_In):
+    token: Annotated[str, Field(min_length=10, max_length=200)]
+    new_password: Password
+
+
+class TotpCodeIn(_In):
+    code: Annotated[str, Field(pattern=r"^[0-9]{6}$")]
+
+
+class TotpOut(BaseModel):
+    secret: str = Field(description="base32; shown once")
+    uri: str = Field(description="otpauth:// URI for the authenticator app's QR scanner")
 
 
 class TokenIn(_In):

@@ -17,9 +17,10 @@ from typing import Any
 
 from cyberrx.adapters.store import Duplicate
 from cyberrx.adapters.store.tables import LoginFailure, Organisation, Token, User
-from cyberrx.app import audit, throttle
+from cyberrx.app import audit, throttle, totp
 from cyberrx.app.authz import (
     ROLES_BY_KIND,
+    Forbidden,
     OrgKind,
     Principal,
     Role,
@@ -30,10 +31,10 @@ from cyberrx.app.authz import (
     require_admin_of,
 )
 from cyberrx.app.common import Page, PageRequest, as_utc, iso, order_of
+from cyberrx.app.password_policy import MIN_PASSWORD_LENGTH, check_password
 from cyberrx.app.ports import Ports, UnitOfWork, default_ports
 from cyberrx.errors import Conflict, InvalidInput
 
-MIN_PASSWORD_LENGTH = 12
 #: failed-login rows not touched for this long are deleted (longer than any lockout)
 STALE_FAILURES = timedelta(days=1)
 
@@ -57,10 +58,8 @@ def token_dict(t: Token) -> dict[str, Any]:
             "expires_at": iso(t.expires_at), "revoked": t.revoked_at is not None}
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("the password is too short", field="password",
-                           allowed=f"at least {MIN_PASSWORD_LENGTH} characters")
+def _check_password(password: str, user_inputs: tuple[str, ...] = ()) -> None:
+    check_password(password, user_inputs)
 
 
 def _carrier(ports: Ports, name: str) -> Organisation:
@@ -81,7 +80,7 @@ def create_carrier(uow: UnitOfWork, name: str, *, ports: Ports | None = None) ->
 
 def _checked(ports: Ports, email: str, role: str, password: str) -> tuple[str, Role, str]:
     """The e-mail normalised, the role, and the password's hash (checked before any write)."""
-    _check_password(password)
+    _check_password(password, (email,))
     try:
         role_v = Role(role)
     except ValueError:
@@ -265,7 +264,7 @@ def _issue(uow: UnitOfWork, ports: Ports, user_id: str, kind: str, name: str,
 
 def login(uow: UnitOfWork, email: str, password: str, session_ttl_hours: float, *, max_failures: int = 5,
           lockout: timedelta = timedelta(minutes=15), ports: Ports | None = None,
-          client: str | None = None) -> dict[str, Any]:
+          client: str | None = None, one_time_code: str | None = None) -> dict[str, Any]:
     """A session token for a correct e-mail and password; Unauthenticated otherwise (same answer either way).
 
     After ``max_failures`` failed logins in a row for one e-mail (each within ``lockout`` of the one before),
@@ -275,7 +274,8 @@ def login(uow: UnitOfWork, email: str, password: str, session_ttl_hours: float, 
     is checked, so attempts made in parallel can never get more than ``max_failures`` checked.
 
     ``client`` (the caller's address) is rate-limited too (:mod:`cyberrx.app.throttle`): attempts per address and
-    overall, and failed attempts per address (a password sprayed over many e-mails)."""
+    overall, and failed attempts per address (a password sprayed over many e-mails). A user with two-factor
+    sign-in on (:mod:`cyberrx.app.totp`) also needs ``one_time_code``."""
     ports = ports or default_ports()
     throttle.check(ports, throttle.LOGIN_FAILURE, client)
     throttle.admit(ports, throttle.LOGIN, client)
@@ -298,6 +298,13 @@ def login(uow: UnitOfWork, email: str, password: str, session_ttl_hours: float, 
         if pauses_at is not None:       # this was the last attempt allowed
             raise _locked(pauses_at, now)
         raise Unauthenticated("wrong e-mail or password")
+    try:
+        totp.check_code(uow, user_id, one_time_code, now)
+    except Unauthenticated as exc:      # counted as a failure (the attempt was counted before the check)
+        _audit_login(uow, ports, who, "login.failure", {"reason": "one-time code missing or wrong"})
+        if pauses_at is not None:
+            raise _locked(pauses_at, now) from None
+        raise exc
     with uow.writing() as tx:
         tx.login_failures.delete(key)
         tx.commit()
@@ -370,12 +377,20 @@ def _reserve_attempt(uow: UnitOfWork, key: str, now: datetime, max_failures: int
 
 def create_api_token(uow: UnitOfWork, principal: Principal, name: str, expires_in_days: int, max_days: int, *,
                      ports: Ports | None = None) -> dict[str, Any]:
-    """An API token for the caller, valid ``expires_in_days`` days; the secret is in the answer only."""
+    """An API token for the caller, valid ``expires_in_days`` days; the secret is in the answer only. Only a
+    signed-in person (a session) may make one: an API token cannot mint tokens (a leaked one would live for ever)."""
     require(principal, "token.manage")
+    require_session(principal)
     if not 1 <= expires_in_days <= max_days:
         raise InvalidInput(f"{expires_in_days} days is out of range", field="expires_in_days",
                            allowed=f"1 to {max_days}")
     return _issue(uow, ports or default_ports(), principal.user_id, "api", name, timedelta(days=expires_in_days))
+
+
+def require_session(principal: Principal) -> None:
+    """Forbidden unless the caller signed in with a password (not an API token)."""
+    if principal.token_kind != "session":
+        raise Forbidden("an API token cannot do this: sign in with your password")
 
 
 def list_tokens(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
@@ -416,7 +431,7 @@ def authenticate(uow: UnitOfWork, secret: str, *, ports: Ports | None = None) ->
         raise Unauthenticated("the token has expired")
     if not user.active:
         raise Unauthenticated("the user is deactivated")
-    return Principal(user.id, Role(user.role), org.id, OrgKind(org.kind), org.carrier_id)
+    return Principal(user.id, Role(user.role), org.id, OrgKind(org.kind), org.carrier_id, token.kind)
 
 
 def carrier_name(uow: UnitOfWork, principal: Principal) -> str:

@@ -105,6 +105,9 @@ class Principal:
     organisation_id: str
     organisation_kind: OrgKind
     carrier_id: str
+    #: how the caller signed in: ``session`` (a password sign-in) or ``api`` (an API token, which cannot make
+    #: tokens or change credentials)
+    token_kind: str = "session"
 
     @property
     def brokerage_id(self) -> str | None:

@@ -27,11 +27,14 @@ from cyberrx.adapters.store.tables import (
     LedgerEntry,
     LoginFailure,
     Organisation,
+    OutboxMessage,
+    PasswordReset,
     Policy,
     ProfileVersion,
     Quote,
     Token,
     User,
+    UserTotp,
 )
 
 #: key of the PostgreSQL advisory lock that serialises appends to the audit chain
@@ -325,3 +328,58 @@ class Audit:
 
 __all__ = ["AUDIT_LOCK_KEY", "Assessments", "Audit", "Claims", "ConcurrentChange", "Incidents", "Jobs", "Ledger",
            "LoginFailures", "Order", "Organisations", "Policies", "Profiles", "Quotes", "Tokens", "Users"]
+
+
+# ---- credentials (issue 17): password resets, the outbox, TOTP ------------------------------------------------
+class PasswordResets:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, row: PasswordReset) -> PasswordReset:
+        self.s.add(row)
+        self.s.flush()
+        return row
+
+    def by_hash(self, token_hash: str, *, lock: bool = False) -> PasswordReset | None:
+        stmt = select(PasswordReset).where(PasswordReset.token_hash == token_hash)
+        return self.s.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
+
+    def expire_for_user(self, user_id: str, now: datetime) -> None:
+        """Mark every unused reset of the user used (a new one, or a password change, ends the old ones)."""
+        self.s.execute(update(PasswordReset).where(PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None))
+                       .values(used_at=now))
+
+
+class Outbox:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, row: OutboxMessage) -> OutboxMessage:
+        self.s.add(row)
+        self.s.flush()
+        return row
+
+    def for_address(self, address: str) -> list[OutboxMessage]:
+        return list(self.s.execute(select(OutboxMessage).where(OutboxMessage.to_address == address)
+                                   .order_by(OutboxMessage.created_at, OutboxMessage.id)).scalars())
+
+    def unsent(self, limit: int = 100) -> list[OutboxMessage]:
+        return list(self.s.execute(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+                                   .order_by(OutboxMessage.created_at).limit(limit)).scalars())
+
+
+class Totp:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def get(self, user_id: str, *, lock: bool = False) -> UserTotp | None:
+        stmt = select(UserTotp).where(UserTotp.user_id == user_id)
+        return self.s.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
+
+    def put(self, row: UserTotp) -> UserTotp:
+        row = self.s.merge(row)
+        self.s.flush()
+        return row
+
+    def delete(self, user_id: str) -> None:
+        self.s.execute(delete(UserTotp).where(UserTotp.user_id == user_id))

@@ -222,5 +222,40 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-__all__ = ["Assessment", "AuditEvent", "Base", "Claim", "Incident", "Job", "LedgerEntry", "Organisation", "Policy",
-           "ProfileVersion", "Quote", "Token", "User"]
+class PasswordReset(Base):
+    """A one-time password-reset token (only its SHA-256 is kept), sent through the outbox; ``used_at`` once used."""
+
+    __tablename__ = "password_resets"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class OutboxMessage(Base):
+    """An e-mail to send (a mailer process sends it and sets ``sent_at``): written in the transaction that made it."""
+
+    __tablename__ = "outbox"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class UserTotp(Base):
+    """A user's TOTP (RFC 6238) secret; two-factor sign-in is on once ``enabled_at`` is set. ``last_step``: the
+    time step of the last code accepted (a code is accepted once)."""
+
+    __tablename__ = "user_totp"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    enabled_at: Mapped[datetime | None]
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+__all__ = ["Assessment", "AuditEvent", "Base", "Claim", "Incident", "Job", "LedgerEntry", "Organisation",
+           "OutboxMessage", "PasswordReset", "Policy", "ProfileVersion", "Quote", "Token", "User", "UserTotp"]

@@ -58,6 +58,9 @@ class SqlUnitOfWork:
         self.claims = repos.Claims(session, scope)
         self.ledger = repos.Ledger(session)
         self.audit = repos.Audit(session)
+        self.password_resets = repos.PasswordResets(session)
+        self.outbox = repos.Outbox(session)
+        self.totp = repos.Totp(session)
         self._transaction = session.begin()
 
     def commit(self) -> None:
