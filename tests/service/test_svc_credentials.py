@@ -26,8 +26,8 @@ def _new_user(client: TestClient, t: Tenant, role: str = "underwriter") -> tuple
     return email, user["id"]
 
 
-@pytest.mark.parametrize("weak", ["password123456", "qwertyuiopasdf", "aaaaaaaaaaaaaaaa", "Password1234!", "iloveyou123456",
-                                  "cred-carrier-example-2026"])
+@pytest.mark.parametrize("weak", ["password123456", "qwertyuiopasdf", "aaaaaaaaaaaaaaaa", "Password1234!",
+                                  "iloveyou123456", "cred-carrier-example-2026"])
 def test_common_and_guessable_passwords_are_refused(client, world, weak):
     t = world[0]
     r = client.post("/users", headers=t.h("carrier_admin"), json={
