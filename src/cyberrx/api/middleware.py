@@ -7,7 +7,8 @@ limit on the request body.
   client address. Headers and bodies are never logged (they carry passwords and tokens).
 - **Security headers** on every answer: a Content-Security-Policy that allows only this origin's scripts, styles,
   images and fonts (the web pages' htmx and Vega are vendored; Vega compiles its expressions without ``eval``
-  only with its interpreter, so ``'unsafe-eval'`` is allowed for scripts), ``frame-ancestors 'none'``,
+  only with its interpreter, so ``'unsafe-eval'`` is allowed for scripts; the web pages send their own, and
+  Swagger UI at ``/docs`` needs its inline start-up script), ``frame-ancestors 'none'``,
   ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin``, ``X-Frame-Options: DENY``, and
   ``Strict-Transport-Security`` when the request came over TLS (directly or, behind a trusted proxy, by
   ``X-Forwarded-Proto``; uvicorn's ``--proxy-headers`` sets the scheme).
@@ -35,6 +36,8 @@ ASGIApp = Any
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+#: Swagger UI at /docs starts itself with an inline script (FastAPI's page; it shows no user data)
+CSP_DOCS = CSP.replace("script-src 'self' 'unsafe-eval'", "script-src 'self' 'unsafe-inline'")
 SECURITY_HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"),
                     (b"cross-origin-opener-policy", b"same-origin")]
@@ -119,11 +122,14 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         tls = scope.get("scheme") == "https"
+        docs = scope.get("path") == "/docs"
 
         async def with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [h for h in SECURITY_HEADERS if h[0] not in present]
+                if docs:
+                    extra = [(k, CSP_DOCS.encode()) if k == b"content-security-policy" else (k, v) for k, v in extra]
                 if tls:
                     extra.append(HSTS)
                 message = {**message, "headers": [*message.get("headers", []), *extra]}

@@ -8,6 +8,10 @@ audited (``policy.bind``). A declined option cannot be bound.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -63,15 +67,19 @@ def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int 
         carrier_id, brokerage_id = org.carrier_id, org.brokerage_id
     profile = check_profile(pv.profile)
     run_trials = trials if trials is not None else technical_trials()
-    refuse_if_too_big(quote_footprint(profile, run_trials, budget_bytes=memory_max_bytes), memory_max_bytes,
-                      run_trials)
-    result = quote(profile, trials=trials, seed=seed, effective=effective,
-                   limits=limit_grid, retentions=retention_grid)
-    doc = json_safe(result.to_dict())
+    key = quote_cache.key(pv.profile, run_trials, seed, effective or date.today(), limit_grid, retention_grid)
+    doc = quote_cache.get(key)
+    if doc is None:
+        refuse_if_too_big(quote_footprint(profile, run_trials, budget_bytes=memory_max_bytes), memory_max_bytes,
+                          run_trials)
+        result = quote(profile, trials=trials, seed=seed, effective=effective,
+                       limits=limit_grid, retentions=retention_grid)
+        doc = json_safe(result.to_dict())
+        quote_cache.put(key, doc)
     with uow.writing(principal.scope) as tx:
         q = tx.quotes.add(Quote(id=ports.ids.new(), carrier_id=carrier_id, brokerage_id=brokerage_id,
-                                practice_id=practice_id, profile_version_id=pv.id, trials=result.trials,
-                                seed=result.seed, effective=(effective or date.today()).isoformat(), result=doc,
+                                practice_id=practice_id, profile_version_id=pv.id, trials=int(doc["trials"]),
+                                seed=int(doc["seed"]), effective=(effective or date.today()).isoformat(), result=doc,
                                 created_at=ports.clock.now(), created_by=principal.user_id))
         audit.record(tx, ports.clock, principal, "quote.decision", "quote", q.id, None,
                      {"practice_id": practice_id, "profile_version_id": pv.id, "versions": doc.get("versions"),
@@ -79,6 +87,58 @@ def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int 
                                    "decision": o["decision"]} for o in doc["options"]]})
         tx.commit()
         return quote_dict(q)
+
+
+class QuoteCache:
+    """Computed quotes by everything that decides them: the profile (its canonical JSON), trials, seed, effective
+    date, the limit and retention grids, the model version and the rule and rate-manual versions. A quote is a
+    deterministic function of these (seeded streams), so a repeat is answered from here, bit for bit the same;
+    the stored quote and its audit event are still made for every request. At most ``size`` quotes (LRU), in this
+    process."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._docs: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, profile: Any, trials: int, seed: int | None, effective: date, limits: Sequence[float],
+            retentions: Sequence[float]) -> str:
+        from cyberrx import MODEL_VERSION
+        from cyberrx.underwriting import load_manual, load_rules
+
+        parts = {"profile": profile, "trials": trials, "seed": seed, "effective": effective.isoformat(),
+                 "limits": list(limits), "retentions": list(retentions), "model": MODEL_VERSION,
+                 "rules": load_rules().version, "manual": load_manual().version}
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            text = self._docs.get(key)
+            if text is None:
+                self.misses += 1
+                return None
+            self._docs.move_to_end(key)
+            self.hits += 1
+        return json.loads(text)              # a fresh copy: callers may change what they get
+
+    def put(self, key: str, doc: dict[str, Any]) -> None:
+        text = json.dumps(doc)
+        with self._lock:
+            self._docs[key] = text
+            self._docs.move_to_end(key)
+            while len(self._docs) > self.size:
+                self._docs.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._docs.clear()
+            self.hits = self.misses = 0
+
+
+#: the process's cache of computed quotes
+quote_cache = QuoteCache()
 
 
 def _amounts(field: str, values: Sequence[float] | None, default: Sequence[float], *,
@@ -143,4 +203,4 @@ def bind(uow: UnitOfWork, principal: Principal, quote_id: str, option: int, *,
         raise Conflict("a policy with this number is already bound") from None
 
 
-__all__ = ["MAX_AMOUNTS", "MAX_AMOUNT_USD", "bind", "create", "get", "list_quotes"]
+__all__ = ["QuoteCache", "quote_cache", "MAX_AMOUNTS", "MAX_AMOUNT_USD", "bind", "create", "get", "list_quotes"]

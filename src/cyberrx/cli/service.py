@@ -82,6 +82,31 @@ def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision."))
         store.dispose()
 
 
+@db_app.command("backup")
+def db_backup(out: str = typer.Argument(..., help="File to write (SQLite: a database file; PostgreSQL: a "
+                                                   "pg_dump custom archive).")) -> None:
+    """Copy the database while the service runs (SQLite online backup; PostgreSQL pg_dump) and check the copy."""
+    from pathlib import Path
+
+    from cyberrx.cli import backup
+    from cyberrx.config import load_settings
+
+    settings = load_settings()
+    typer.echo(backup.print_json(backup.backup(settings.resolved_database_url(), Path(out))))
+
+
+@db_app.command("restore")
+def db_restore(backup_file: str = typer.Argument(..., help="A file written by `cyberrx db backup`.")) -> None:
+    """Put a backup back as the database (stop the service first; PostgreSQL: pg_restore in one transaction)."""
+    from pathlib import Path
+
+    from cyberrx.cli import backup
+    from cyberrx.config import load_settings
+
+    settings = load_settings()
+    typer.echo(backup.print_json(backup.restore(settings.resolved_database_url(), Path(backup_file))))
+
+
 @admin_app.command("create-user")
 def create_user(
     email: str = typer.Option(..., "--email", help="The user's e-mail (their login)."),
