@@ -15,7 +15,8 @@ from cyberrx.adapters.store.tables import Base, Claim, Organisation, Policy
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
 
-HEAD = "0004"
+#: the newest migration (0008: issue 17's hardening; the integrator re-chains it after 0005-0007)
+HEAD = "0008"
 
 
 def test_migration_makes_every_table_at_head(store: Store) -> None:
