@@ -12,7 +12,8 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -68,14 +69,15 @@ def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int 
     profile = check_profile(pv.profile)
     run_trials = trials if trials is not None else technical_trials()
     key = quote_cache.key(pv.profile, run_trials, seed, effective or date.today(), limit_grid, retention_grid)
-    doc = quote_cache.get(key)
-    if doc is None:
-        refuse_if_too_big(quote_footprint(profile, run_trials, budget_bytes=memory_max_bytes), memory_max_bytes,
-                          run_trials)
-        result = quote(profile, trials=trials, seed=seed, effective=effective,
-                       limits=limit_grid, retentions=retention_grid)
-        doc = json_safe(result.to_dict())
-        quote_cache.put(key, doc)
+    with quote_cache.computing(key):    # the same quote asked at once is computed once; the others wait for it
+        doc = quote_cache.get(key)
+        if doc is None:
+            refuse_if_too_big(quote_footprint(profile, run_trials, budget_bytes=memory_max_bytes),
+                              memory_max_bytes, run_trials)
+            result = quote(profile, trials=trials, seed=seed, effective=effective,
+                           limits=limit_grid, retentions=retention_grid)
+            doc = json_safe(result.to_dict())
+            quote_cache.put(key, doc)
     with uow.writing(principal.scope) as tx:
         q = tx.quotes.add(Quote(id=ports.ids.new(), carrier_id=carrier_id, brokerage_id=brokerage_id,
                                 practice_id=practice_id, profile_version_id=pv.id, trials=int(doc["trials"]),
@@ -100,6 +102,7 @@ class QuoteCache:
         self.size = size
         self._docs: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[str, list[Any]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -112,6 +115,22 @@ class QuoteCache:
                  "limits": list(limits), "retentions": list(retentions), "model": MODEL_VERSION,
                  "rules": load_rules().version, "manual": load_manual().version}
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+    @contextmanager
+    def computing(self, key: str) -> Iterator[None]:
+        """Hold ``key`` while it is looked up and, on a miss, computed: a second request for the same quote waits
+        and then finds it, instead of simulating it again at the same time."""
+        with self._lock:
+            entry = self._computing.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    self._computing.pop(key, None)
 
     def get(self, key: str) -> dict[str, Any] | None:
         with self._lock:
