@@ -141,7 +141,7 @@ def main() -> None:
         server.wait(20)
     out = {"date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count(), "python": platform.python_version(),
            "database": "sqlite (WAL)" if args.database_url is None else url.split("://")[0],
-           "server_workers": args.workers, "runs": runs}
+           "server_workers": args.workers, "load_average_1m_after": round(os.getloadavg()[0], 1), "runs": runs}
     print(json.dumps(out, indent=2))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
