@@ -41,8 +41,10 @@ def worker(
     threads: int = typer.Option(None, "--threads", help="Jobs run at once (default: the setting job_workers, "
                                                         "at least 1)."),
 ) -> None:
-    """Run the background jobs (large assessments) in this process, its memory capped, until stopped (SIGTERM or
-    Ctrl-C). In production serve the web with CYBERRX_JOB_WORKERS=0 and run this beside it."""
+    """Run the service's background jobs in their own process, memory capped.
+
+    Runs large assessments until stopped (SIGTERM or Ctrl-C). In production serve the web with
+    CYBERRX_JOB_WORKERS=0 and run this beside it."""
     import signal
     import threading
 
