@@ -66,14 +66,36 @@ class Settings(BaseSettings):
     session_ttl_hours: float = Field(default=12.0, gt=0, description="lifetime of a login session token")
     login_max_failures: int = Field(default=5, ge=1, description="failed logins in a row before a lockout")
     login_lockout_minutes: float = Field(default=15.0, gt=0, description="how long logins for that e-mail wait")
+    rate_login: str = Field(default="30/minute", description="sign-in attempts per client address "
+                                                             "(limits notation; empty: no limit)")
+    rate_login_global: str = Field(default="600/minute", description="sign-in attempts from everyone together")
+    rate_login_failure: str = Field(default="20 per 15 minutes",
+                                    description="failed sign-ins per client address (any e-mails) before the "
+                                                "address must wait")
+    rate_expensive: str = Field(default="60/minute", description="assessments and quotes asked per client address")
+    rate_expensive_global: str = Field(default="600/minute", description="assessments and quotes from everyone")
+    rate_limit_storage: str = Field(default="memory://", description="where the counts live: memory:// (one "
+                                    "process) or redis://host:6379 (shared by every process; needs `redis`)")
+    hash_concurrency: int = Field(default=0, ge=0, description="password hashes run at once (0: the cores)")
     api_token_max_days: int = Field(default=365, ge=1, description="longest lifetime of an API token")
     sync_trials_max: int = Field(default=1_000_000, ge=0,
                                  description="assessments with more trials than this run as background jobs")
     max_trials: int = Field(default=10_000_000, ge=1_000, description="most trials one assessment may ask for")
+    sync_memory_max_mb: int = Field(default=512, ge=16, le=1_000_000,
+                                    description="most memory (MB, estimated) a run inside a request may take; "
+                                                "a larger assessment is queued as a job, a larger quote refused")
+    run_memory_max_mb: int = Field(default=2048, ge=16, le=1_000_000,
+                                   description="most memory (MB, estimated) any run may take; larger is refused")
+    worker_memory_max_mb: int = Field(default=0, ge=0, le=1_000_000,
+                                      description="cap on the address space of a `cyberrx worker` process (MB; "
+                                                  "0: run_memory_max_mb + 1024)")
     job_max_attempts: int = Field(default=3, ge=1, description="runs of a job before it is failed for good")
     job_stale_seconds: float = Field(default=60.0, gt=0,
                                      description="a running job without a heartbeat for this long is recovered")
     job_workers: int = Field(default=1, ge=0, description="background job threads (0: jobs are not run)")
+    ready_queue_wait_seconds: float = Field(default=300.0, gt=0, description="/ready fails when a queued job has "
+                                            "waited longer (job workers in their own process)")
+    request_max_bytes: int = Field(default=1_048_576, ge=1024, description="largest request body (bytes)")
     page_max: int = Field(default=200, ge=1, description="largest page of a list endpoint")
     secret_key: SecretStr | None = Field(
         default=None, description="signs the web pages' session cookies (CYBERRX_SECRET_KEY, 32+ characters); "

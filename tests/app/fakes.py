@@ -149,6 +149,12 @@ class Tokens(_Table):
         mine = sorted((t for t in self._all() if t.user_id == user_id), key=lambda t: t.id)
         return sorted(mine, key=lambda t: t.created_at, reverse=True)
 
+    def revoke_all(self, user_id: str, now: Any) -> int:
+        live = [t for t in self._all() if t.user_id == user_id and t.revoked_at is None]
+        for t in live:
+            t.revoked_at = now
+        return len(live)
+
     def by_hash(self, token_hash: str) -> tuple[Any, Any, Any] | None:
         token = next((t for t in self._all() if t.token_hash == token_hash), None)
         if token is None:

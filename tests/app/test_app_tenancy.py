@@ -128,7 +128,8 @@ MATRIX = {
     "pay": {"claims_adjuster"},
     "list_users": {"carrier_admin", "brokerage_admin", "practice_admin"},
     "read_claim": set(ROLE_KEYS),
-    "create_practice": {"carrier_admin", "underwriter", "brokerage_admin", "broker", "practice_admin"},
+    # a practice's admin may not: the practice would land in the carrier's book (issue 17, finding 5)
+    "create_practice": {"carrier_admin", "underwriter", "brokerage_admin", "broker"},
     "record_incident": {"carrier_admin", "claims_adjuster", "brokerage_admin", "broker", "practice_admin",
                         "practice_manager"},
 }

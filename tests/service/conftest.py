@@ -97,7 +97,10 @@ def fresh_store(backend: str, tmp_path: Path) -> Iterator[Store]:
 
 
 # ---- the API over a store --------------------------------------------------------------------------------
-TEST_SETTINGS = {"job_workers": 1, "sync_trials_max": 5_000, "max_trials": 50_000, "job_stale_seconds": 2.0}
+TEST_SETTINGS = {"job_workers": 1, "sync_trials_max": 5_000, "max_trials": 50_000, "job_stale_seconds": 2.0,
+                 # the tests make many tenants from one address: rate limits are tested on services of their own
+                 "rate_login": "", "rate_login_global": "", "rate_login_failure": "", "rate_expensive": "",
+                 "rate_expensive_global": ""}
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,15 @@ def get_principal(service: ServiceDep,
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
+def get_client(request: Request) -> str | None:
+    """The caller's address, for rate limits (behind a reverse proxy: run uvicorn with ``--proxy-headers`` and
+    ``--forwarded-allow-ips`` set to the proxy, so this is the address the proxy saw)."""
+    return request.client.host if request.client is not None else None
+
+
+ClientDep = Annotated[str | None, Depends(get_client)]
+
+
 def get_page(service: ServiceDep,
              limit: Annotated[int, Query(ge=1, le=200, description="rows per page")] = 50,
              offset: Annotated[int, Query(ge=0, le=1_000_000, description="rows to skip")] = 0,
@@ -44,4 +53,4 @@ def get_page(service: ServiceDep,
 
 PageDep = Annotated[PageRequest, Depends(get_page)]
 
-__all__ = ["PageDep", "PrincipalDep", "ServiceDep", "get_page", "get_principal", "get_service"]
+__all__ = ["ClientDep", "PageDep", "PrincipalDep", "ServiceDep", "get_page", "get_principal", "get_service"]

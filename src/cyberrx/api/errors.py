@@ -14,6 +14,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cyberrx.adapters.passwords import HashingBusy
+from cyberrx.adapters.store import StoreUnavailable
+from cyberrx.adapters.store.unit_of_work import unavailable
 from cyberrx.app.authz import Forbidden, TooManyAttempts, Unauthenticated
 from cyberrx.app.claims import PreconditionFailed
 from cyberrx.errors import Conflict, CyberRxError, InvalidInput, NotFound
@@ -33,8 +36,10 @@ class ErrorBody(BaseModel):
 
 _STATUS_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "conflict", 412: "precondition_failed", 415: "unsupported_media_type",
-                 422: "invalid_input", 428: "precondition_required", 429: "too_many_attempts",
-                 500: "internal_error"}
+                 413: "payload_too_large", 422: "invalid_input", 428: "precondition_required",
+                 429: "too_many_attempts", 500: "internal_error", 503: "unavailable"}
+#: seconds a client is asked to wait when the database is not answering
+RETRY_AFTER_UNAVAILABLE = 5
 
 #: documented on every operation (app-level), so clients and schemathesis know the shape
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -50,6 +55,8 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 
 
 def _status_of(exc: CyberRxError) -> tuple[int, str]:
+    if isinstance(exc, StoreUnavailable | HashingBusy):
+        return 503, "unavailable"
     if isinstance(exc, PreconditionFailed):
         return 412, "precondition_failed"
     if isinstance(exc, Unauthenticated):
@@ -75,6 +82,12 @@ def _field(loc: tuple[Any, ...]) -> str | None:
     return out or None
 
 
+def _unavailable(exc: Exception) -> JSONResponse:
+    log.warning("database unavailable: %s", exc)
+    return error_response(503, "unavailable", "the service cannot reach its database just now: try again shortly",
+                          headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(CyberRxError)
     async def _domain(_: Request, exc: CyberRxError) -> JSONResponse:
@@ -85,6 +98,11 @@ def install(app: FastAPI) -> None:
         if status == 500:
             log.error("unexpected domain error: %s", exc)
             return error_response(500, code, "internal error")
+        if isinstance(exc, HashingBusy):
+            return error_response(503, "unavailable", str(exc),
+                                  headers={"Retry-After": str(exc.retry_after_seconds)})
+        if status == 503:
+            return _unavailable(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         if isinstance(exc, TooManyAttempts):
             headers = {"Retry-After": str(exc.retry_after_seconds)}
@@ -96,7 +114,12 @@ def install(app: FastAPI) -> None:
         first = errors[0] if errors else {"msg": "invalid request", "loc": ()}
         more = len(errors) - 1
         message = str(first.get("msg", "invalid request")) + (f" (and {more} more)" if more > 0 else "")
-        return error_response(422, "invalid_input", message, _field(tuple(first.get("loc", ()))))
+        field = _field(tuple(first.get("loc", ())))
+        ctx = first.get("ctx")
+        inner = ctx.get("path") if isinstance(ctx, dict) else None   # where inside a document (schemas.Document)
+        if inner:
+            field = f"{field}.{inner}" if field else str(inner)
+        return error_response(422, "invalid_input", message, field)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -105,6 +128,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        down = unavailable(exc)        # the database failed outside a unit of work
+        if down is not None:
+            return _unavailable(down)
         log.exception("unhandled error")
         return error_response(500, "internal_error", "internal error")
 

@@ -13,13 +13,66 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from cyberrx.domain.results import Adjudication, Assessment, Obligations, Quote, UsdExact
 
 MONEY_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
 ID_PATTERN = r"^[0-9a-f]{32}$"
+#: bounds on any free-form document (a profile, policy terms, a claim, an incident) before the domain reads it:
+#: the domain's own bounds are tighter; these keep odd values (1e300, Infinity, NUL, deep nesting) from reaching
+#: the arithmetic or the database, alike on SQLite and PostgreSQL
+DOC_MAX_NUMBER = 1e15
+DOC_MAX_STRING = 100_000
+DOC_MAX_DEPTH = 16
+#: the years a date in a request may fall in (a quote's effective date)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _clean_text(v: str) -> str:
+    if any(ord(c) < 32 or c == "\x7f" for c in v):
+        raise PydanticCustomError("text_control", "control characters (such as NUL or a line break) are not allowed")
+    return v
+
+
+def _check_doc(value: Any, path: str, depth: int) -> None:
+    if depth > DOC_MAX_DEPTH:
+        raise PydanticCustomError("doc_depth", f"nested deeper than {DOC_MAX_DEPTH} levels", {"path": path})
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_doc(k, path, depth + 1)
+            _check_doc(v, f"{path}.{k}" if path else str(k), depth + 1)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_doc(v, f"{path}[{i}]", depth + 1)
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int | float):
+        if not abs(value) <= DOC_MAX_NUMBER:       # also NaN and Infinity
+            raise PydanticCustomError("doc_number", f"a finite number of at most {DOC_MAX_NUMBER:,.0f} is required",
+                                      {"path": path})
+    elif isinstance(value, str):
+        if "\x00" in value:
+            raise PydanticCustomError("doc_nul", "a NUL character is not allowed", {"path": path})
+        if len(value) > DOC_MAX_STRING:
+            raise PydanticCustomError("doc_string", f"at most {DOC_MAX_STRING:,} characters", {"path": path})
+
+
+def _sane_document(v: dict[str, Any]) -> dict[str, Any]:
+    _check_doc(v, "", 0)
+    return v
+
+
+def _in_years(v: date | None) -> date | None:
+    if v is not None and not FIRST_YEAR <= v.year <= LAST_YEAR:
+        raise PydanticCustomError("date_range", f"a date from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31 is required")
+    return v
+
+
+#: a free-form document: numbers finite and at most 1e15, no NUL, strings up to 100,000 characters, 16 levels
+Document = Annotated[dict[str, Any], AfterValidator(_sane_document)]
+Text = Annotated[str, AfterValidator(_clean_text)]
 
 
 def _no_bool(v: object) -> object:
@@ -56,7 +109,8 @@ MoneyIn = Annotated[Decimal, BeforeValidator(_exact_amount),
                           examples=[1250.5, "1250.50"])]
 #: usd in a response: a JSON number rounded to cents
 MoneyOut = UsdExact
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[Text, Field(min_length=1, max_length=200)]
+Email = Annotated[Text, Field(min_length=3, max_length=254)]
 
 
 class _In(BaseModel):
@@ -64,8 +118,36 @@ class _In(BaseModel):
 
 
 class LoginIn(_In):
-    email: Annotated[str, Field(min_length=3, max_length=254)]
+    email: Email
     password: Annotated[str, Field(min_length=1, max_length=1000)]
+    one_time_code: Annotated[str, Field(pattern=r"^[0-9]{6}$")] | None = Field(
+        default=None, description="the 6-digit code of the authenticator app (users with two-factor sign-in)")
+
+
+Password = Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class PasswordChangeIn(_In):
+    current_password: Password
+    new_password: Password
+
+
+class PasswordResetIn(_In):
+    email: Email
+
+
+class PasswordResetConfirmIn(_In):
+    token: Annotated[str, Field(min_length=10, max_length=200)]
+    new_password: Password
+
+
+class TotpCodeIn(_In):
+    code: Annotated[str, Field(pattern=r"^[0-9]{6}$")]
+
+
+class TotpOut(BaseModel):
+    secret: str = Field(description="base32; shown once")
+    uri: str = Field(description="otpauth:// URI for the authenticator app's QR scanner")
 
 
 class TokenIn(_In):
@@ -99,14 +181,15 @@ class OrganisationOut(BaseModel):
 
 class UserIn(_In):
     organisation_id: Id
-    email: Annotated[str, Field(min_length=3, max_length=254)]
+    email: Email
     name: Name
     role: Literal["admin", "underwriter", "broker", "practice_manager", "claims_adjuster"]
     password: Annotated[str, Field(min_length=12, max_length=1000)]
 
 
 class UserPatch(_In):
-    active: bool
+    active: bool | None = Field(default=None, description="false: deactivated (its tokens are revoked for good)")
+    role: Literal["admin", "underwriter", "broker", "practice_manager", "claims_adjuster"] | None = None
 
 
 class UserOut(BaseModel):
@@ -120,12 +203,12 @@ class UserOut(BaseModel):
 
 
 class PracticeIn(_In):
-    profile: dict[str, Any] = Field(description="the practice profile (see examples/*.yaml)")
+    profile: Document = Field(description="the practice profile (see examples/*.yaml)")
     brokerage_id: Id | None = None
 
 
 class ProfileIn(_In):
-    profile: dict[str, Any]
+    profile: Document
 
 
 class PracticeOut(BaseModel):
@@ -151,7 +234,7 @@ class ProfileVersionOut(BaseModel):
 class AssessmentIn(_In):
     trials: Annotated[JsonInt, Field(ge=1_000, le=50_000_000, description="simulated years")] = 200_000
     seed: Annotated[JsonInt, Field(ge=0, le=2**63 - 1)] | None = None
-    policy: dict[str, Any] | None = Field(default=None, description="policy terms to apply to every incident")
+    policy: Document | None = Field(default=None, description="policy terms to apply to every incident")
     profile_version: Annotated[JsonInt, Field(ge=1, le=1_000_000)] | None = None
 
 
@@ -189,7 +272,8 @@ class JobOut(BaseModel):
 class QuoteIn(_In):
     trials: Annotated[JsonInt, Field(ge=1_000, le=50_000_000, description="simulated years")] | None = None
     seed: Annotated[JsonInt, Field(ge=0, le=2**63 - 1)] | None = None
-    effective: date | None = Field(default=None, description="first day of the policy period (default: today)")
+    effective: Annotated[date | None, AfterValidator(_in_years)] = Field(
+        default=None, description="first day of the policy period (default: today; years 2000 to 2100)")
 
 
 class QuoteOut(BaseModel):
@@ -211,7 +295,7 @@ class BindIn(_In):
 
 class PolicyIn(_In):
     practice_id: Id
-    terms: dict[str, Any] = Field(description="policy terms (see examples/policies/*.yaml)")
+    terms: Document = Field(description="policy terms (see examples/policies/*.yaml)")
 
 
 class PolicyOut(BaseModel):
@@ -226,7 +310,7 @@ class PolicyOut(BaseModel):
 
 class ClaimIn(_In):
     policy_id: Id
-    claim: dict[str, Any] = Field(description="the claim (see examples/claims/*.yaml)")
+    claim: Document = Field(description="the claim (see examples/claims/*.yaml)")
 
 
 class ClaimOut(BaseModel):
@@ -273,7 +357,7 @@ class MoneyChangeOut(BaseModel):
 
 class IncidentIn(_In):
     practice_id: Id
-    incident: dict[str, Any] = Field(description="the incident (see examples/incidents/*.yaml)")
+    incident: Document = Field(description="the incident (see examples/incidents/*.yaml)")
 
 
 class IncidentOut(BaseModel):

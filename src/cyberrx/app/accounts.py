@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from cyberrx.adapters.store import Duplicate
 from cyberrx.adapters.store.tables import LoginFailure, Organisation, Token, User
+from cyberrx.app import audit, throttle, totp
 from cyberrx.app.authz import (
     ROLES_BY_KIND,
+    Forbidden,
     OrgKind,
     Principal,
     Role,
@@ -25,12 +28,13 @@ from cyberrx.app.authz import (
     Unauthenticated,
     not_found,
     require,
+    require_admin_of,
 )
 from cyberrx.app.common import Page, PageRequest, as_utc, iso, order_of
+from cyberrx.app.password_policy import MIN_PASSWORD_LENGTH, check_password
 from cyberrx.app.ports import Ports, UnitOfWork, default_ports
 from cyberrx.errors import Conflict, InvalidInput
 
-MIN_PASSWORD_LENGTH = 12
 #: failed-login rows not touched for this long are deleted (longer than any lockout)
 STALE_FAILURES = timedelta(days=1)
 
@@ -54,10 +58,8 @@ def token_dict(t: Token) -> dict[str, Any]:
             "expires_at": iso(t.expires_at), "revoked": t.revoked_at is not None}
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("the password is too short", field="password",
-                           allowed=f"at least {MIN_PASSWORD_LENGTH} characters")
+def _check_password(password: str, user_inputs: tuple[str, ...] = ()) -> None:
+    check_password(password, user_inputs)
 
 
 def _carrier(ports: Ports, name: str) -> Organisation:
@@ -78,7 +80,7 @@ def create_carrier(uow: UnitOfWork, name: str, *, ports: Ports | None = None) ->
 
 def _checked(ports: Ports, email: str, role: str, password: str) -> tuple[str, Role, str]:
     """The e-mail normalised, the role, and the password's hash (checked before any write)."""
-    _check_password(password)
+    _check_password(password, (email,))
     try:
         role_v = Role(role)
     except ValueError:
@@ -99,6 +101,15 @@ def _add_user(tx: Any, ports: Ports, org: Organisation, email: str, name: str, r
                              created_at=ports.clock.now()))
 
 
+def _audit_user(tx: Any, ports: Ports, principal: Principal | None, user: User,
+                before: dict[str, Any] | None) -> None:
+    """Chain a user's creation or change (``before`` None: created) as an account event."""
+    after = {"email": user.email, "role": user.role, "organisation_id": user.organisation_id, "active": user.active}
+    action = "user.create" if before is None else "user.update"
+    audit.record_as(tx, ports.clock, user.carrier_id, principal.user_id if principal else audit.OPERATOR, action,
+                    "user", user.id, before, after)
+
+
 def _insert_user(uow: UnitOfWork, ports: Ports, org_id: str, email: str, name: str, role: str, password: str,
                  principal: Principal | None) -> dict[str, Any]:
     email, role_v, password_hash = _checked(ports, email, role, password)
@@ -109,7 +120,9 @@ def _insert_user(uow: UnitOfWork, ports: Ports, org_id: str, email: str, name: s
                 raise not_found("organisation", org_id)
             if principal is not None:
                 require(principal, "user.create")
+                require_admin_of(principal, org.id)
             user = _add_user(tx, ports, org, email, name, role_v, password_hash)
+            _audit_user(tx, ports, principal, user, None)
             tx.commit()
             return user_dict(user)
     except Duplicate:
@@ -125,6 +138,7 @@ def create_carrier_with_user(uow: UnitOfWork, carrier_name: str, email: str, nam
         with uow.writing() as tx:
             org = tx.organisations.add(_carrier(ports, carrier_name))
             user = _add_user(tx, ports, org, email, name, role_v, password_hash)
+            _audit_user(tx, ports, None, user, None)
             tx.commit()
             return user_dict(user)
     except Duplicate:
@@ -195,62 +209,124 @@ def list_users(uow: UnitOfWork, principal: Principal, page: PageRequest, role: s
         return Page([user_dict(u) for u in rows], total, page.limit, page.offset)
 
 
-def set_user_active(uow: UnitOfWork, principal: Principal, user_id: str, active: bool) -> dict[str, Any]:
-    """Deactivate (or reactivate) a user; a deactivated user's tokens stop working at once."""
+def set_user_active(uow: UnitOfWork, principal: Principal, user_id: str, active: bool | None,
+                    role: str | None = None, *, ports: Ports | None = None) -> dict[str, Any]:
+    """Deactivate (or reactivate) a user, or change its role; audited. A deactivated user's tokens are revoked
+    (they stop working at once and stay revoked if the user is reactivated: the user signs in again)."""
+    ports = ports or default_ports()
     with uow.writing(principal.scope) as tx:
         user = tx.users.get(user_id)
         if user is None:
             raise not_found("user", user_id)
         require(principal, "user.update")
-        user.active = active
+        require_admin_of(principal, user.organisation_id)
+        before = {"email": user.email, "role": user.role, "organisation_id": user.organisation_id,
+                  "active": user.active}
+        if role is not None and role != user.role:
+            org = tx.organisations.get(user.organisation_id)
+            allowed = ROLES_BY_KIND[OrgKind(org.kind)] if org is not None else frozenset()
+            if role not in {r.value for r in allowed}:
+                raise InvalidInput(f"a {org.kind if org else 'organisation'} has no {role} users", field="role",
+                                   allowed=", ".join(sorted(r.value for r in allowed)))
+            if user.id == principal.user_id:
+                raise InvalidInput("you cannot change your own role", field="role")
+            user.role = role
+        if active is not None and active != user.active:
+            if not active and user.id == principal.user_id:
+                raise InvalidInput("you cannot deactivate yourself", field="active")
+            user.active = active
+            if not active:
+                tx.tokens.revoke_all(user.id, ports.clock.now())
+        if before != {"email": user.email, "role": user.role, "organisation_id": user.organisation_id,
+                      "active": user.active}:
+            _audit_user(tx, ports, principal, user, before)
         tx.commit()
         return user_dict(user)
 
 
 def _issue(uow: UnitOfWork, ports: Ports, user_id: str, kind: str, name: str,
-           lifetime: timedelta) -> dict[str, Any]:
+           lifetime: timedelta, *, action: str = "token.issue", detail: dict[str, Any] | None = None
+           ) -> dict[str, Any]:
     secret = f"crx_{kind[0]}_{secrets.token_urlsafe(32)}"
     now = ports.clock.now()
     with uow.writing() as tx:
         token = tx.tokens.add(Token(id=ports.ids.new(), user_id=user_id, kind=kind, name=name,
                                     token_hash=hash_token(secret), created_at=now, expires_at=now + lifetime,
                                     revoked_at=None))
+        user = tx.users.get(user_id)
+        if user is not None:
+            audit.record_as(tx, ports.clock, user.carrier_id, user_id, action, "user", user_id, None,
+                            {"token_id": token.id, "kind": kind, "name": name, "expires_at": iso(token.expires_at),
+                             **(detail or {})})
         tx.commit()
         return {**token_dict(token), "token": secret}
 
 
 def login(uow: UnitOfWork, email: str, password: str, session_ttl_hours: float, *, max_failures: int = 5,
-          lockout: timedelta = timedelta(minutes=15), ports: Ports | None = None) -> dict[str, Any]:
+          lockout: timedelta = timedelta(minutes=15), ports: Ports | None = None,
+          client: str | None = None, one_time_code: str | None = None) -> dict[str, Any]:
     """A session token for a correct e-mail and password; Unauthenticated otherwise (same answer either way).
 
     After ``max_failures`` failed logins in a row for one e-mail (each within ``lockout`` of the one before),
     logins for it are refused for ``lockout`` (TooManyAttempts), even with the right password, whether or not
     the account exists; a success clears the count. The count lives in the database, so it holds across
-    restarts and server processes."""
+    restarts and server processes, and each attempt is counted (in one locked transaction) *before* its password
+    is checked, so attempts made in parallel can never get more than ``max_failures`` checked.
+
+    ``client`` (the caller's address) is rate-limited too (:mod:`cyberrx.app.throttle`): attempts per address and
+    overall, and failed attempts per address (a password sprayed over many e-mails). A user with two-factor
+    sign-in on (:mod:`cyberrx.app.totp`) also needs ``one_time_code``."""
     ports = ports or default_ports()
+    throttle.check(ports, throttle.LOGIN_FAILURE, client)
+    throttle.admit(ports, throttle.LOGIN, client)
     address = email.strip().lower()
     key = hash_token(address)
     now = ports.clock.now()
     with uow.reading() as tx:
         user = tx.users.by_email(address)
-        failures = tx.login_failures.get(key)
         stored = user.password_hash if user is not None else None
         active = user is not None and user.active
         user_id = user.id if user is not None else None
-        locked_until = as_utc(failures.locked_until) if failures is not None else None
-    if locked_until is not None and locked_until > now:
-        raise _locked(locked_until, now)
+        who = _Who(user.carrier_id if user is not None else "", user_id or audit.ANONYMOUS,
+                   user_id or key[:32], client)
+    pauses_at = _reserve_attempt(uow, key, now, max_failures, lockout, who, ports)
     ok = ports.hasher.verify(stored if stored is not None else ports.hasher.dummy_hash, password)
     if not ok or user_id is None or not active:
-        until = _record_failure(uow, key, now, max_failures, lockout)
-        if until is not None:
-            raise _locked(until, now)
+        throttle.count(ports, throttle.LOGIN_FAILURE, client)
+        reason = "unknown e-mail" if user_id is None else ("wrong password" if not ok else "user deactivated")
+        _audit_login(uow, ports, who, "login.failure", {"reason": reason})
+        if pauses_at is not None:       # this was the last attempt allowed
+            raise _locked(pauses_at, now)
         raise Unauthenticated("wrong e-mail or password")
-    if failures is not None:
-        with uow.writing() as tx:
-            tx.login_failures.delete(key)
-            tx.commit()
-    return _issue(uow, ports, user_id, "session", "login", timedelta(hours=session_ttl_hours))
+    try:
+        totp.check_code(uow, user_id, one_time_code, now)
+    except Unauthenticated as exc:      # counted as a failure (the attempt was counted before the check)
+        _audit_login(uow, ports, who, "login.failure", {"reason": "one-time code missing or wrong"})
+        if pauses_at is not None:
+            raise _locked(pauses_at, now) from None
+        raise exc
+    with uow.writing() as tx:
+        tx.login_failures.delete(key)
+        tx.commit()
+    return _issue(uow, ports, user_id, "session", "login", timedelta(hours=session_ttl_hours),
+                  action="login.success", detail={"client": client})
+
+
+@dataclass(frozen=True)
+class _Who:
+    """Who a sign-in is for, as the audit names them (an unknown e-mail: anonymous, by the e-mail's hash)."""
+
+    carrier_id: str
+    actor_id: str
+    subject_id: str
+    client: str | None
+
+
+def _audit_login(uow: UnitOfWork, ports: Ports, who: _Who, action: str, after: dict[str, Any]) -> None:
+    with uow.writing() as tx:
+        audit.record_as(tx, ports.clock, who.carrier_id, who.actor_id, action, "user", who.subject_id, None,
+                        {**after, "client": who.client})
+        tx.commit()
 
 
 def _locked(until: datetime, now: datetime) -> TooManyAttempts:
@@ -260,9 +336,11 @@ def _locked(until: datetime, now: datetime) -> TooManyAttempts:
                            f"{'s' if minutes != 1 else ''}", seconds)
 
 
-def _record_failure(uow: UnitOfWork, key: str, now: datetime, max_failures: int,
-                    lockout: timedelta) -> datetime | None:
-    """Count one failure for ``key``; the time logins are locked until when this one reaches the limit."""
+def _reserve_attempt(uow: UnitOfWork, key: str, now: datetime, max_failures: int, lockout: timedelta,
+                     who: _Who | None = None, ports: Ports | None = None) -> datetime | None:
+    """Count one attempt for ``key`` before its password is checked (a success deletes the count); TooManyAttempts
+    when logins for it are paused. The attempt that reaches ``max_failures`` starts the pause at once (and returns
+    when it ends), so attempts in flight at the same moment are refused rather than checked."""
     for attempt in range(2):
         try:
             with uow.writing() as tx:
@@ -271,6 +349,9 @@ def _record_failure(uow: UnitOfWork, key: str, now: datetime, max_failures: int,
                     row = tx.login_failures.add(LoginFailure(email_hash=key, failures=0, locked_until=None,
                                                              updated_at=now))
                 else:
+                    locked_until = as_utc(row.locked_until)
+                    if locked_until is not None and locked_until > now:
+                        raise _locked(locked_until, now)
                     last = as_utc(row.updated_at)
                     if last is not None and now - last > lockout:
                         row.failures = 0     # failures count in a row, each within a lockout window
@@ -282,9 +363,13 @@ def _record_failure(uow: UnitOfWork, key: str, now: datetime, max_failures: int,
                 if row.failures >= max_failures:
                     row.failures = 0
                     row.locked_until = until = now + lockout
+                    if who is not None and ports is not None:
+                        audit.record_as(tx, ports.clock, who.carrier_id, who.actor_id, "login.lockout", "user",
+                                        who.subject_id, None, {"locked_until": iso(until), "client": who.client,
+                                                               "after_attempts": max_failures})
                 tx.commit()
                 return until
-        except Duplicate:      # two first failures at once: the other inserted the row, count again
+        except Duplicate:      # two first attempts at once: the other inserted the row, count again
             if attempt:
                 raise
     return None
@@ -292,12 +377,20 @@ def _record_failure(uow: UnitOfWork, key: str, now: datetime, max_failures: int,
 
 def create_api_token(uow: UnitOfWork, principal: Principal, name: str, expires_in_days: int, max_days: int, *,
                      ports: Ports | None = None) -> dict[str, Any]:
-    """An API token for the caller, valid ``expires_in_days`` days; the secret is in the answer only."""
+    """An API token for the caller, valid ``expires_in_days`` days; the secret is in the answer only. Only a
+    signed-in person (a session) may make one: an API token cannot mint tokens (a leaked one would live for ever)."""
     require(principal, "token.manage")
+    require_session(principal)
     if not 1 <= expires_in_days <= max_days:
         raise InvalidInput(f"{expires_in_days} days is out of range", field="expires_in_days",
                            allowed=f"1 to {max_days}")
     return _issue(uow, ports or default_ports(), principal.user_id, "api", name, timedelta(days=expires_in_days))
+
+
+def require_session(principal: Principal) -> None:
+    """Forbidden unless the caller signed in with a password (not an API token)."""
+    if principal.token_kind != "session":
+        raise Forbidden("an API token cannot do this: sign in with your password")
 
 
 def list_tokens(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
@@ -315,6 +408,8 @@ def revoke_token(uow: UnitOfWork, principal: Principal, token_id: str, *,
             raise not_found("token", token_id)
         if token.revoked_at is None:
             token.revoked_at = ports.clock.now()
+            audit.record_as(tx, ports.clock, principal.carrier_id, principal.user_id, "token.revoke", "user",
+                            principal.user_id, None, {"token_id": token.id, "kind": token.kind})
         tx.commit()
         return token_dict(token)
 
@@ -336,7 +431,7 @@ def authenticate(uow: UnitOfWork, secret: str, *, ports: Ports | None = None) ->
         raise Unauthenticated("the token has expired")
     if not user.active:
         raise Unauthenticated("the user is deactivated")
-    return Principal(user.id, Role(user.role), org.id, OrgKind(org.kind), org.carrier_id)
+    return Principal(user.id, Role(user.role), org.id, OrgKind(org.kind), org.carrier_id, token.kind)
 
 
 def carrier_name(uow: UnitOfWork, principal: Principal) -> str:

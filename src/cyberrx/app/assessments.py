@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from cyberrx.adapters.store.tables import Assessment
+from cyberrx.app import throttle
 from cyberrx.app.assess import DEFAULT_SEED, assess, check_run_size
 from cyberrx.app.authz import Principal, not_found, require
 from cyberrx.app.common import Page, PageRequest, iso, order_of
 from cyberrx.app.jobs import new_job
 from cyberrx.app.ports import Ports, UnitOfWork, Wake, default_ports
 from cyberrx.app.practices import check_profile, visible_practice
+from cyberrx.app.resources import DEFAULT_RUN_BYTES, DEFAULT_SYNC_BYTES, assessment_footprint, refuse_if_too_big
 from cyberrx.app.threats import threats_for
 from cyberrx.domain.policy import parse_policy
 from cyberrx.domain.profile import PracticeProfile
@@ -29,10 +31,14 @@ JOB_KIND = "assessment"
 
 @dataclass(frozen=True)
 class Limits:
-    """``sync_trials_max``: most trials computed in the request; ``max_trials``: most trials allowed."""
+    """``sync_trials_max``: most trials computed in the request; ``max_trials``: most trials allowed;
+    ``sync_memory_bytes`` / ``run_memory_bytes``: the most memory a run may take in the request (more: queued)
+    and at all (more: refused, :mod:`cyberrx.app.resources`)."""
 
     sync_trials_max: int
     max_trials: int
+    sync_memory_bytes: int = DEFAULT_SYNC_BYTES
+    run_memory_bytes: int = DEFAULT_RUN_BYTES
 
 
 def assessment_dict(a: Assessment, version: int | None = None, *, with_result: bool = True) -> dict[str, Any]:
@@ -64,10 +70,13 @@ def _succeeded(a: Assessment, result: dict[str, Any]) -> None:
 
 def request(uow: UnitOfWork, limits: Limits, principal: Principal, practice_id: str, trials: int,
             seed: int | None = None, policy: dict[str, Any] | None = None, profile_version: int | None = None, *,
-            ports: Ports | None = None, wake: Wake | None = None) -> tuple[dict[str, Any], bool]:
+            ports: Ports | None = None, wake: Wake | None = None,
+            client: str | None = None) -> tuple[dict[str, Any], bool]:
     """Assess the practice's profile (latest version unless ``profile_version``); ``(assessment, queued)``.
-    A queued assessment wakes the job workers (``wake``) once it is stored."""
+    A queued assessment wakes the job workers (``wake``) once it is stored. Rate-limited per ``client`` address
+    and overall (:mod:`cyberrx.app.throttle`)."""
     ports = ports or default_ports()
+    throttle.admit(ports, throttle.EXPENSIVE, client)
     seed = DEFAULT_SEED if seed is None else seed
     check_run_size(trials, seed)
     if trials > limits.max_trials:
@@ -86,7 +95,10 @@ def request(uow: UnitOfWork, limits: Limits, principal: Principal, practice_id: 
             raise InvalidInput(f"practice has no profile version {profile_version}", field="profile_version")
         carrier_id, brokerage_id = org.carrier_id, org.brokerage_id
     profile = check_profile(pv.profile)
-    queued = trials > limits.sync_trials_max
+    # estimated before anything is simulated: too big for any run is refused, too big for a request is queued
+    footprint = assessment_footprint(profile, trials, terms=policy is not None, budget_bytes=limits.run_memory_bytes)
+    refuse_if_too_big(footprint, limits.run_memory_bytes, trials)
+    queued = trials > limits.sync_trials_max or footprint.bytes > limits.sync_memory_bytes
     a = Assessment(id=ports.ids.new(), carrier_id=carrier_id, brokerage_id=brokerage_id, practice_id=practice_id,
                    profile_version_id=pv.id, trials=trials, seed=seed, policy=policy, status="queued",
                    engine_version=None, reference_version=None, result=None, job_id=None,
@@ -110,8 +122,10 @@ def request(uow: UnitOfWork, limits: Limits, principal: Principal, practice_id: 
 
 
 def run_job(uow: UnitOfWork, assessment_id: str, progress: Callable[[float], None], *,
-            ports: Ports | None = None) -> None:
-    """The background job: compute the stored assessment and write its result (one transaction)."""
+            ports: Ports | None = None, run_memory_bytes: int = DEFAULT_RUN_BYTES) -> None:
+    """The background job: compute the stored assessment and write its result (one transaction). The run's memory
+    is estimated again first (the budget may have changed since it was queued): one that would not fit fails at
+    once, and is not run again."""
     with uow.writing() as tx:
         a = tx.assessments.get(assessment_id)
         if a is None:
@@ -122,6 +136,8 @@ def run_job(uow: UnitOfWork, assessment_id: str, progress: Callable[[float], Non
         trials, seed, policy, profile_doc = a.trials, int(a.seed), a.policy, pv.profile
         tx.commit()
     profile, threats = threats_for(uow, check_profile(profile_doc))
+    refuse_if_too_big(assessment_footprint(profile, trials, terms=policy is not None,
+                                           budget_bytes=run_memory_bytes), run_memory_bytes, trials)
     result = result_document(profile, trials, seed, policy, progress=lambda done, total: progress(done / total),
                              ports=ports, threats=threats)
     with uow.writing() as tx:

@@ -42,13 +42,23 @@ def record(tx: Any, clock: Clock, principal: Principal, action: str, subject_typ
            before: dict[str, Any] | None, after: dict[str, Any] | None) -> AuditEvent:
     """Append one event in the caller's unit of work ``tx`` (call it last in a use case: it serialises
     appends until the commit)."""
+    return record_as(tx, clock, principal.carrier_id, principal.user_id, action, subject_type, subject_id, before,
+                     after)
+
+
+#: the actor of events with no signed-in caller: a sign-in for an unknown e-mail, and the operator's commands
+ANONYMOUS, OPERATOR = "anonymous", "operator"
+
+
+def record_as(tx: Any, clock: Clock, carrier_id: str, actor_id: str, action: str, subject_type: str,
+              subject_id: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> AuditEvent:
+    """:func:`record` for an actor that is not a signed-in caller (a sign-in, the operator): account events."""
     last = tx.audit.last_for_append()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     at = clock.now()
     before_j, after_j = json_safe(before), json_safe(after)
-    body = body_of(seq, iso(at), principal.carrier_id, principal.user_id, action, subject_type, subject_id,
-                 before_j, after_j)
-    event = AuditEvent(seq=seq, carrier_id=principal.carrier_id, at=at, actor_id=principal.user_id, action=action,
+    body = body_of(seq, iso(at), carrier_id, actor_id, action, subject_type, subject_id, before_j, after_j)
+    event = AuditEvent(seq=seq, carrier_id=carrier_id, at=at, actor_id=actor_id, action=action,
                        subject_type=subject_type, subject_id=subject_id, before=before_j, after=after_j,
                        prev_hash=prev, hash=chain_hash(prev, body))
     return tx.audit.add(event)
@@ -248,5 +258,55 @@ def trail(uow: UnitOfWork, principal: Principal, subject_type: str, subject_id: 
         return Trail(subject_type, subject_id, out, more or len(events) > MAX_TRAIL)
 
 
-__all__ = ["GENESIS", "MAX_TRAIL", "ChainReport", "Trail", "TrailEvent", "body_of", "chain_hash", "describe",
-           "event_dict", "list_events", "record", "trail", "verify"]
+@dataclass(frozen=True)
+class MoneyMismatch:
+    """A claim whose stored money differs from what its ledger and its last audited event say."""
+
+    claim_id: str
+    column: str
+    stored: str
+    expected: str
+    source: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"claim_id": self.claim_id, "column": self.column, "stored": self.stored, "expected": self.expected,
+                "source": self.source}
+
+
+def check_money(uow: UnitOfWork, batch: int = 500) -> list[MoneyMismatch]:
+    """Recompute every claim's paid, reserve and status from its ledger (:meth:`ClaimLedger.restore`) and compare
+    them with the stored columns and with the claim's last event in the chain: a direct edit of a money column
+    (``UPDATE claims SET paid = ...``) shows here even though no audit event was touched."""
+    from cyberrx.app.claims import audited_state, ledger_state
+
+    out: list[MoneyMismatch] = []
+    with uow.reading() as tx:
+        last_event: dict[str, dict[str, Any]] = {}
+        after_seq = 0
+        while rows := tx.audit.after(after_seq, batch):
+            for e in rows:
+                if e.subject_type == "claim" and e.after is not None and "paid" in e.after:
+                    last_event[e.subject_id] = e.after
+            after_seq = rows[-1].seq
+        offset = 0
+        while True:
+            claims_page, _ = tx.claims.list({}, Order("created_at", False, "id"), batch, offset)
+            if not claims_page:
+                break
+            for c in claims_page:
+                stored = audited_state(c)
+                for source, expected in (("ledger", ledger_state(c, tx.ledger.entries(c.id))),
+                                         ("audit", last_event.get(c.id))):
+                    if expected is None:
+                        continue
+                    for column in ("paid", "reserve", "status"):
+                        if str(expected.get(column)) != str(stored[column]):
+                            out.append(MoneyMismatch(c.id, column, str(stored[column]), str(expected.get(column)),
+                                                     source))
+            offset += batch
+    return out
+
+
+__all__ = ["ANONYMOUS", "GENESIS", "MAX_TRAIL", "OPERATOR", "ChainReport", "MoneyMismatch", "Trail", "TrailEvent",
+           "body_of", "chain_hash", "check_money", "describe", "event_dict", "list_events", "record", "record_as",
+           "trail", "verify"]

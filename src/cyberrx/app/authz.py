@@ -105,6 +105,17 @@ POLICY: dict[str, frozenset[Role]] = {
 }
 
 
+#: actions only users of these kinds of organisation may do, whatever their role (a practice's admin may not
+#: create practices: they would land in the carrier's book, out of the practice's sight)
+ACTING_KINDS: dict[str, frozenset[OrgKind]] = {
+    "organisation.create": frozenset({OrgKind.CARRIER}),
+    "practice.create": frozenset({OrgKind.CARRIER, OrgKind.BROKERAGE}),
+}
+#: admins of these kinds of organisation manage the users of every organisation they see (a carrier: its book);
+#: any other admin manages the users of its own organisation only (a brokerage's admin not its clients' staff)
+ADMINISTERS_BOOK: frozenset[OrgKind] = frozenset({OrgKind.CARRIER})
+
+
 @dataclass(frozen=True)
 class Principal:
     """The authenticated caller."""
@@ -114,6 +125,9 @@ class Principal:
     organisation_id: str
     organisation_kind: OrgKind
     carrier_id: str
+    #: how the caller signed in: ``session`` (a password sign-in) or ``api`` (an API token, which cannot make
+    #: tokens or change credentials)
+    token_kind: str = "session"
 
     @property
     def brokerage_id(self) -> str | None:
@@ -129,11 +143,22 @@ def require(principal: Principal, action: str) -> None:
     """Raise Forbidden unless the caller's role may do ``action``."""
     if principal.role not in POLICY[action]:
         raise Forbidden(f"a {principal.role.value} may not do {action}")
+    kinds = ACTING_KINDS.get(action)
+    if kinds is not None and principal.organisation_kind not in kinds:
+        raise Forbidden(f"a {principal.organisation_kind.value}'s {principal.role.value} may not do {action}")
+
+
+def require_admin_of(principal: Principal, organisation_id: str) -> None:
+    """Raise Forbidden unless the caller administers the users of ``organisation_id`` (see
+    :data:`ADMINISTERS_BOOK`); call after :func:`require` and after the organisation was found in scope."""
+    if principal.organisation_kind in ADMINISTERS_BOOK or organisation_id == principal.organisation_id:
+        return
+    raise Forbidden(f"a {principal.organisation_kind.value}'s admin manages the users of its own organisation only")
 
 
 def not_found(what: str, ident: str) -> NotFound:
     return NotFound(f"{what} {ident} not found")
 
 
-__all__ = ["POLICY", "ROLES_BY_KIND", "Forbidden", "OrgKind", "Principal", "Role", "TooManyAttempts",
-           "Unauthenticated", "not_found", "require"]
+__all__ = ["ACTING_KINDS", "ADMINISTERS_BOOK", "POLICY", "ROLES_BY_KIND", "Forbidden", "OrgKind", "Principal", "Role",
+           "TooManyAttempts", "Unauthenticated", "not_found", "require", "require_admin_of"]

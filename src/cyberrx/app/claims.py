@@ -84,6 +84,19 @@ def _visible_claim(tx: Any, claim_id: str) -> Claim:
     return c  # type: ignore[no-any-return]
 
 
+def audited_state(c: Claim) -> dict[str, Any]:
+    """The money state of a claim as the audit records it (money as strings of cents)."""
+    return _state(c)
+
+
+def ledger_state(c: Claim, rows: list[LedgerEntry]) -> dict[str, Any] | None:
+    """The paid, reserve and status the claim's ledger adds up to (None when it has no entries)."""
+    if not rows:
+        return None
+    ledger = ClaimLedger.restore(c.id, [_stored(r) for r in sorted(rows, key=lambda r: r.seq)])
+    return {"paid": money(ledger.paid), "reserve": money(ledger.reserve), "status": ledger.status}
+
+
 def _stored(row: LedgerEntry) -> Entry:
     """A stored ledger row as the domain ledger's entry."""
     return Entry(row.seq, EntryKind(row.kind), Decimal(row.amount), row.idempotency_key, row.note,

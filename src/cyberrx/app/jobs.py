@@ -73,6 +73,9 @@ class JobRunner:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        #: time.monotonic() of each worker's last turn of its loop (a readiness check reads it)
+        self.last_turn: dict[str, float] = {}
+        self._busy: dict[str, bool] = {}
 
     # ---- lifecycle ----------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -88,6 +91,24 @@ class JobRunner:
         for t in self._threads:
             t.join(timeout)
         self._threads.clear()
+
+    @property
+    def running_here(self) -> bool:
+        """Whether this process runs job workers (started and not stopped)."""
+        return bool(self._threads)
+
+    def health(self) -> str | None:
+        """None when every worker thread of this process is alive and turned its loop lately, else why not."""
+        if not self._threads:
+            return "no job worker runs in this process"
+        now = time.monotonic()
+        for t in self._threads:
+            if not t.is_alive():
+                return f"job worker {t.name} has stopped"
+            # a worker busy with a long job does not turn: it is alive, and its heartbeat is the job's
+        stalled = [name for name, at in self.last_turn.items() if now - at > max(30.0, 10 * POLL_SECONDS)
+                   and not self._busy.get(name)]
+        return f"job worker {stalled[0]} has not polled for a while" if stalled else None
 
     def notify(self) -> None:
         """A job was queued: wake a worker now rather than at the next poll."""
@@ -166,12 +187,19 @@ class JobRunner:
 
     def _loop(self) -> None:
         next_recover = time.monotonic() + self.stale_seconds / 2
+        name = threading.current_thread().name
         while not self._stop.is_set():
+            self.last_turn[name] = time.monotonic()
             try:
                 if time.monotonic() >= next_recover:
                     self.recover()
                     next_recover = time.monotonic() + self.stale_seconds / 2
-                if self.run_once():
+                self._busy[name] = True
+                try:
+                    ran = self.run_once()
+                finally:
+                    self._busy[name] = False
+                if ran:
                     continue
             except Exception:  # the database went away for a moment: keep the worker alive
                 log.exception("job worker error")

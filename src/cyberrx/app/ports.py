@@ -40,6 +40,35 @@ class PasswordHasher(Protocol):
         ...
 
 
+class RateLimiter(Protocol):
+    """Counts events by kind and key (``login`` per client address, ...): :mod:`cyberrx.adapters.ratelimit`."""
+
+    def hit(self, kind: str, key: str) -> int | None:
+        """Count one; None when allowed, else the seconds until one would be."""
+        ...
+
+    def test(self, kind: str, key: str) -> int | None:
+        """As :meth:`hit`, without counting."""
+        ...
+
+    def rate(self, kind: str) -> str | None:
+        """The rate of ``kind`` in words, None when unlimited."""
+        ...
+
+
+class NoLimits:
+    """A rate limiter that limits nothing (the library's and the tests' default; the service builds its own)."""
+
+    def hit(self, kind: str, key: str) -> int | None:
+        return None
+
+    def test(self, kind: str, key: str) -> int | None:
+        return None
+
+    def rate(self, kind: str) -> str | None:
+        return None
+
+
 class UnitOfWork(Protocol):
     """Makes a transaction with the repositories of one scope (None: the system, no tenant filter).
 
@@ -88,6 +117,8 @@ class Ports:
     hasher: PasswordHasher = field(default_factory=_argon2)
     #: makes the executor one simulation maps its blocks through (entered and closed by the use case)
     executor: Callable[[], Executor] = serial_executor
+    #: rate limits on logins and expensive runs (the service's from its settings; none by default)
+    limiter: RateLimiter = field(default_factory=NoLimits)
 
 
 _default: list[Ports] = []
@@ -103,5 +134,5 @@ def default_ports() -> Ports:
 #: a job queue port: wake a worker now because a job was queued (the worker polls anyway)
 Wake = Callable[[], None]
 
-__all__ = ["Clock", "Ids", "PasswordHasher", "Ports", "RandomIds", "SystemClock", "UnitOfWork", "Wake",
-           "default_ports", "serial_executor"]
+__all__ = ["Clock", "Ids", "NoLimits", "PasswordHasher", "Ports", "RandomIds", "RateLimiter", "SystemClock",
+           "UnitOfWork", "Wake", "default_ports", "serial_executor"]

@@ -11,21 +11,27 @@ and an option only once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from cyberrx.adapters.store import Duplicate
 from cyberrx.adapters.store.tables import Policy, Quote
-from cyberrx.app import audit, referrals, subjectivities
+from cyberrx.app import audit, referrals, subjectivities, throttle
 from cyberrx.app.authz import Principal, not_found, require
 from cyberrx.app.common import Page, PageRequest, as_utc, iso, json_safe, order_of
 from cyberrx.app.policies import policy_dict
 from cyberrx.app.ports import Ports, UnitOfWork, default_ports
 from cyberrx.app.practices import check_profile, visible_practice
+from cyberrx.app.resources import DEFAULT_RUN_BYTES, quote_footprint, refuse_if_too_big
 from cyberrx.app.threats import threats_for
-from cyberrx.app.underwrite import quote
+from cyberrx.app.underwrite import quote, technical_trials
 from cyberrx.errors import Conflict, InvalidInput
 from cyberrx.underwriting import DEFAULT_LIMITS, DEFAULT_RETENTIONS
 
@@ -59,10 +65,14 @@ def quote_dict(q: Quote, *, with_result: bool = True) -> dict[str, Any]:
 def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int | None = None,
            seed: int | None = None, effective: date | None = None, max_trials: int = 10_000_000, *,
            limits: Sequence[float] | None = None, retentions: Sequence[float] | None = None,
-           ports: Ports | None = None) -> dict[str, Any]:
+           ports: Ports | None = None, memory_max_bytes: int = DEFAULT_RUN_BYTES,
+           client: str | None = None) -> dict[str, Any]:
     """Quote the practice's latest profile: one option per limit x retention (usd; default the rate manual's
-    grid, :data:`cyberrx.underwriting.DEFAULT_LIMITS` x :data:`~cyberrx.underwriting.DEFAULT_RETENTIONS`)."""
+    grid, :data:`cyberrx.underwriting.DEFAULT_LIMITS` x :data:`~cyberrx.underwriting.DEFAULT_RETENTIONS`).
+    A quote whose run would take more than ``memory_max_bytes`` is refused before it starts; quotes are
+    rate-limited per ``client`` address and overall (:mod:`cyberrx.app.throttle`)."""
     ports = ports or default_ports()
+    throttle.admit(ports, throttle.EXPENSIVE, client)
     if trials is not None and trials > max_trials:
         raise InvalidInput(f"{trials} is out of range", field="trials", allowed=f"1,000 to {max_trials:,}")
     limit_grid = _amounts("limits", limits, DEFAULT_LIMITS, minimum=1.0)
@@ -73,15 +83,24 @@ def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int 
         pv = tx.profiles.latest(org.id)
         carrier_id, brokerage_id = org.carrier_id, org.brokerage_id
     # a profile listing technology meets the newest threat feed: open urgent findings raise the technical price and
-    # the rule file's OPEN-URGENT-KEV subjectivity names them (issue 15)
+    # the rule file's OPEN-URGENT-KEV subjectivity names them (issue 15); the cache key is the profile as priced
     profile, _ = threats_for(uow, check_profile(pv.profile))
-    result = quote(profile, trials=trials, seed=seed, effective=effective, limits=limit_grid,
-                   retentions=retention_grid)
-    doc = json_safe(result.to_dict())
+    run_trials = trials if trials is not None else technical_trials()
+    key = quote_cache.key(profile.model_dump(mode="json"), run_trials, seed, effective or date.today(), limit_grid,
+                          retention_grid)
+    with quote_cache.computing(key):    # the same quote asked at once is computed once; the others wait for it
+        doc = quote_cache.get(key)
+        if doc is None:
+            refuse_if_too_big(quote_footprint(profile, run_trials, budget_bytes=memory_max_bytes),
+                              memory_max_bytes, run_trials)
+            result = quote(profile, trials=trials, seed=seed, effective=effective,
+                           limits=limit_grid, retentions=retention_grid)
+            doc = json_safe(result.to_dict())
+            quote_cache.put(key, doc)
     with uow.writing(principal.scope) as tx:
         q = tx.quotes.add(Quote(id=ports.ids.new(), carrier_id=carrier_id, brokerage_id=brokerage_id,
-                                practice_id=practice_id, profile_version_id=pv.id, trials=result.trials,
-                                seed=result.seed, effective=(effective or date.today()).isoformat(), result=doc,
+                                practice_id=practice_id, profile_version_id=pv.id, trials=int(doc["trials"]),
+                                seed=int(doc["seed"]), effective=(effective or date.today()).isoformat(), result=doc,
                                 created_at=ports.clock.now(), created_by=principal.user_id))
         referrals.open_for_quote(tx, q, ports)
         audit.record(tx, ports.clock, principal, "quote.decision", "quote", q.id, None,
@@ -90,6 +109,75 @@ def create(uow: UnitOfWork, principal: Principal, practice_id: str, trials: int 
                                    "decision": o["decision"]} for o in doc["options"]]})
         tx.commit()
         return quote_dict(q)
+
+
+class QuoteCache:
+    """Computed quotes by everything that decides them: the profile (its canonical JSON), trials, seed, effective
+    date, the limit and retention grids, the model version and the rule and rate-manual versions. A quote is a
+    deterministic function of these (seeded streams), so a repeat is answered from here, bit for bit the same;
+    the stored quote and its audit event are still made for every request. At most ``size`` quotes (LRU), in this
+    process."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._docs: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+        self._computing: dict[str, list[Any]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, profile: Any, trials: int, seed: int | None, effective: date, limits: Sequence[float],
+            retentions: Sequence[float]) -> str:
+        from cyberrx import MODEL_VERSION
+        from cyberrx.underwriting import load_manual, load_rules
+
+        parts = {"profile": profile, "trials": trials, "seed": seed, "effective": effective.isoformat(),
+                 "limits": list(limits), "retentions": list(retentions), "model": MODEL_VERSION,
+                 "rules": load_rules().version, "manual": load_manual().version}
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+    @contextmanager
+    def computing(self, key: str) -> Iterator[None]:
+        """Hold ``key`` while it is looked up and, on a miss, computed: a second request for the same quote waits
+        and then finds it, instead of simulating it again at the same time."""
+        with self._lock:
+            entry = self._computing.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._lock:
+                entry[1] -= 1
+                if entry[1] == 0:
+                    self._computing.pop(key, None)
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            text = self._docs.get(key)
+            if text is None:
+                self.misses += 1
+                return None
+            self._docs.move_to_end(key)
+            self.hits += 1
+        return json.loads(text)              # a fresh copy: callers may change what they get
+
+    def put(self, key: str, doc: dict[str, Any]) -> None:
+        text = json.dumps(doc)
+        with self._lock:
+            self._docs[key] = text
+            self._docs.move_to_end(key)
+            while len(self._docs) > self.size:
+                self._docs.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._docs.clear()
+            self.hits = self.misses = 0
+
+
+#: the process's cache of computed quotes
+quote_cache = QuoteCache()
 
 
 def _amounts(field: str, values: Sequence[float] | None, default: Sequence[float], *,
@@ -182,5 +270,5 @@ def _usd(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-__all__ = ["MAX_AMOUNTS", "MAX_AMOUNT_USD", "POLICY_NUMBER_PREFIX", "bind", "create", "get", "list_quotes",
-           "policy_number"]
+__all__ = ["MAX_AMOUNTS", "MAX_AMOUNT_USD", "POLICY_NUMBER_PREFIX", "QuoteCache", "bind", "create", "get",
+           "list_quotes", "policy_number", "quote_cache"]

@@ -40,6 +40,11 @@ def rules_from(path: Path | None) -> RuleSet:
     return load_rules() if path is None else load_rules_file(path)
 
 
+def technical_trials() -> int:
+    """The rate manual's trials of a quote (``technical.trials``), used when a quote names none."""
+    return int(load_manual().tables["technical"]["trials"]["value"])
+
+
 def _check_run(trials: int | None, seed: int | None) -> None:
     if trials is not None and not 1_000 <= trials <= MAX_TRIALS:
         raise InvalidInput(f"{trials} is out of range", field="trials", allowed=f"1,000 to {MAX_TRIALS:,}")
@@ -92,4 +97,4 @@ def estimates(*, specialty: str | None = None, rules: RuleSet | None = None,
     return market_estimates(manual or load_manual(), rules or load_rules(), specialty)
 
 
-__all__ = ["estimates", "improve", "quote", "rules_from", "write_terms"]
+__all__ = ["estimates", "improve", "quote", "rules_from", "technical_trials", "write_terms"]

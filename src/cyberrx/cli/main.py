@@ -47,6 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("cyberrx.cli.report", "Documents: the practice risk report, the broker's proposal, a certificate of "
                                      "insurance (PDF)."),
     "db": ("cyberrx.cli.service", "The service database."),
+    "worker": ("cyberrx.cli.service", "Run the service's background jobs in their own process, memory capped."),
     "admin": ("cyberrx.cli.service", "Accounts, from the command line (the operator)."),
     "audit": ("cyberrx.cli.service", "The audit trail."),
     "demo": ("cyberrx.cli.demo", "The demo world, to try the web application with every role."),

@@ -34,6 +34,42 @@ def serve(
                 port=port or settings.port, log_level="info")
 
 
+@app.command("worker")
+def worker(
+    memory_mb: int = typer.Option(None, "--memory-mb", help="Cap this process's memory (MB; default: the setting "
+                                                             "worker_memory_max_mb, else run_memory_max_mb + 1024)."),
+    threads: int = typer.Option(None, "--threads", help="Jobs run at once (default: the setting job_workers, "
+                                                        "at least 1)."),
+) -> None:
+    """Run the service's background jobs in their own process, memory capped.
+
+    Runs large assessments until stopped (SIGTERM or Ctrl-C). In production serve the web with
+    CYBERRX_JOB_WORKERS=0 and run this beside it."""
+    import signal
+    import threading
+
+    from cyberrx.adapters.process import cap_address_space
+    from cyberrx.bootstrap import build
+    from cyberrx.config import load_settings
+
+    settings = load_settings()
+    cap = memory_mb or settings.worker_memory_max_mb or settings.run_memory_max_mb + 1024
+    cap_address_space(cap)
+    settings = settings.model_copy(update={"job_workers": max(1, threads or settings.job_workers)})
+    service = build(settings)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    service.start()
+    typer.echo(f"cyberrx worker: {settings.job_workers} job thread(s), memory capped at {cap:,} MB", err=True)
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        service.close()
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision.")) -> None:
     """Bring the database schema up to REVISION (Alembic migrations)."""
@@ -46,6 +82,31 @@ def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision."))
         typer.echo(f"database at revision {store.current_revision()}")
     finally:
         store.dispose()
+
+
+@db_app.command("backup")
+def db_backup(out: str = typer.Argument(..., help="File to write (SQLite: a database file; PostgreSQL: a "
+                                                   "pg_dump custom archive).")) -> None:
+    """Copy the database while the service runs (SQLite online backup; PostgreSQL pg_dump) and check the copy."""
+    from pathlib import Path
+
+    from cyberrx.cli import backup
+    from cyberrx.config import load_settings
+
+    settings = load_settings()
+    typer.echo(backup.print_json(backup.backup(settings.resolved_database_url(), Path(out))))
+
+
+@db_app.command("restore")
+def db_restore(backup_file: str = typer.Argument(..., help="A file written by `cyberrx db backup`.")) -> None:
+    """Put a backup back as the database (stop the service first; PostgreSQL: pg_restore in one transaction)."""
+    from pathlib import Path
+
+    from cyberrx.cli import backup
+    from cyberrx.config import load_settings
+
+    settings = load_settings()
+    typer.echo(backup.print_json(backup.restore(settings.resolved_database_url(), Path(backup_file))))
 
 
 @admin_app.command("create-user")
@@ -86,7 +147,8 @@ def audit_verify(
                                                      "database): the chain must still hold that event."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Recompute the audit hash chain; exit 1 and name the first bad event if it was tampered with."""
+    """Recompute the audit hash chain and every claim's money from its ledger; exit 1 and name the first bad event
+    or the claim whose paid/reserve/status was edited outside cyberrx."""
     from cyberrx.app import audit
     from cyberrx.bootstrap import build_store
     from cyberrx.config import load_settings
@@ -104,15 +166,19 @@ def audit_verify(
     try:
         store.require_current()
         report = audit.verify(store, anchor=anchored)
+        money = audit.check_money(store)
     finally:
         store.dispose()
     if as_json:
-        typer.echo(json.dumps(report.as_dict()))
+        typer.echo(json.dumps({**report.as_dict(), "money_mismatches": [m.as_dict() for m in money]}))
     elif report.ok:
         typer.echo(f"audit chain intact: {report.events} events, head {report.head}")
         typer.echo(f"keep this anchor outside the database and pass it next time: --anchor {report.anchor}")
     else:
         typer.echo(f"audit chain BROKEN at event {report.first_bad_seq}: {report.reason} "
                    f"({report.events} events verified before it)", err=True)
-    if not report.ok:
+    for m in money if not as_json else []:
+        typer.echo(f"claim {m.claim_id}: {m.column} is {m.stored} in the database but {m.expected} by its "
+                   f"{m.source} (edited outside cyberrx)", err=True)
+    if not report.ok or money:
         raise typer.Exit(1)

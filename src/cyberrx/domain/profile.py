@@ -27,8 +27,26 @@ def _no_bool(v: object) -> object:
     return v
 
 
-Count = Annotated[int, BeforeValidator(_no_bool), Field(ge=0)]
-Money = Annotated[float, BeforeValidator(_no_bool), Field(ge=0)]
+# Upper bounds on every input that sizes work: far above any medical practice (the largest US health systems
+# run about 100,000 endpoints and $70bn revenue; California has 39 million residents), so a real profile never
+# meets them, while a run's work and memory stay bounded (assumption: chosen as such ceilings, not measured).
+MAX_HEADCOUNT = 100_000           # endpoints, employees, providers
+MAX_PATIENTS = 50_000_000         # patients in one state, records one vendor or one mailbox holds
+MAX_BUSINESS_ASSOCIATES = 500
+MAX_MONEY_USD = 1e11
+MAX_NAME_LENGTH = 200
+
+
+def _no_control(v: object) -> object:
+    if isinstance(v, str) and any(ord(c) < 32 or c == "\x7f" for c in v):
+        raise ValueError("control characters (such as NUL or a line break) are not allowed")
+    return v
+
+
+Count = Annotated[int, BeforeValidator(_no_bool), Field(ge=0, le=MAX_PATIENTS)]
+Money = Annotated[float, BeforeValidator(_no_bool), Field(ge=0, le=MAX_MONEY_USD, allow_inf_nan=False)]
+Headcount = Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=MAX_HEADCOUNT)]
+Text = Annotated[str, BeforeValidator(_no_control), Field(max_length=MAX_NAME_LENGTH)]
 
 
 class _Strict(BaseModel):
@@ -36,13 +54,13 @@ class _Strict(BaseModel):
 
 
 class Ehr(_Strict):
-    vendor: str = "unknown"
+    vendor: Text = "unknown"
     hosting: Hosting = Hosting.CLOUD
 
 
 class BusinessAssociate(_Strict):
-    name: str
-    service: str = "other"
+    name: Text
+    service: Text = "other"
     holds_phi: bool = True
     baa: bool = True
     critical: bool = False
@@ -163,16 +181,16 @@ class ExistingCoverage(_Strict):
 class PracticeProfile(_Strict):
     """A medical practice as cyberrx sees it. ``states`` counts patients whose PHI is held, by residence."""
 
-    name: str = Field(min_length=1)
+    name: Annotated[Text, Field(min_length=1)]
     specialty: Specialty
     states: dict[str, Count] = Field(min_length=1)
     annual_revenue: Money
-    providers: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] = 1
-    employees: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] = 1
-    endpoints: Annotated[int, BeforeValidator(_no_bool), Field(ge=1)] = 5
+    providers: Headcount = 1
+    employees: Headcount = 1
+    endpoints: Headcount = 5
     ehr: Ehr = Ehr()
     remote_access: RemoteAccess = RemoteAccess.NONE
-    business_associates: list[BusinessAssociate] = Field(default_factory=list)
+    business_associates: list[BusinessAssociate] = Field(default_factory=list, max_length=MAX_BUSINESS_ASSOCIATES)
     controls: Controls = Controls()
     existing_coverage: ExistingCoverage | None = None
     #: patients whose PHI sits in one staff mailbox (referrals, results, scanned attachments kept for the mail
@@ -208,6 +226,6 @@ class PracticeProfile(_Strict):
         """A copy carrying exactly ``exposures`` (an empty list: the profile as without open findings)."""
         return self.model_copy(update={"exposures": list(exposures)})
 
-
-__all__ = ["MAX_EXPOSURES", "MAX_TECHNOLOGY_ITEMS", "US_JURISDICTIONS", "BusinessAssociate", "Controls", "Ehr",
+__all__ = ["MAX_BUSINESS_ASSOCIATES", "MAX_EXPOSURES", "MAX_HEADCOUNT", "MAX_MONEY_USD", "MAX_NAME_LENGTH",
+           "MAX_PATIENTS", "MAX_TECHNOLOGY_ITEMS", "US_JURISDICTIONS", "BusinessAssociate", "Controls", "Ehr",
            "ExistingCoverage", "Exposure", "PracticeProfile", "SecurityPractices", "TechnologyItem"]

@@ -8,6 +8,6 @@ repositories.
 from cyberrx.adapters.store.db import Store
 from cyberrx.adapters.store.repositories import ConcurrentChange, Order
 from cyberrx.adapters.store.scope import OrgKind, Scope
-from cyberrx.adapters.store.unit_of_work import Duplicate, SqlUnitOfWork
+from cyberrx.adapters.store.unit_of_work import Duplicate, SqlUnitOfWork, StoreUnavailable
 
-__all__ = ["ConcurrentChange", "Duplicate", "Order", "OrgKind", "Scope", "SqlUnitOfWork", "Store"]
+__all__ = ["ConcurrentChange", "Duplicate", "Order", "OrgKind", "Scope", "SqlUnitOfWork", "Store", "StoreUnavailable"]

@@ -24,6 +24,7 @@ from cyberrx.errors import CyberRxError
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -77,7 +78,10 @@ class Store:
             self.write_engine = _sqlite_engine(url, immediate=True)
         else:
             args: dict[str, Any] = {"options": f"-csearch_path={schema}"} if schema else {}
-            self.engine = create_engine(url, connect_args=args, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            # connect_timeout: a database that does not answer fails a request in seconds (503), not minutes
+            args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+            self.engine = create_engine(url, connect_args=args, pool_size=10, max_overflow=20, pool_pre_ping=True,
+                                        pool_timeout=CONNECT_TIMEOUT_SECONDS)
             self.write_engine = self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
@@ -155,6 +159,19 @@ class Store:
         from sqlalchemy.engine import make_url
 
         return make_url(self.url).render_as_string(hide_password=True)
+
+    def ping(self, timeout_seconds: float = 2.0) -> str | None:
+        """None when the database answers ``SELECT 1`` now, else why not (one line). For readiness checks."""
+        from sqlalchemy import text
+
+        try:
+            with self.engine.connect() as conn:
+                if not self.is_sqlite:
+                    conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout_seconds * 1000)}")
+                conn.execute(text("SELECT 1"))
+            return None
+        except Exception as exc:   # any failure means "not ready"; the reason is reported, not raised
+            return " ".join(str(getattr(exc, "orig", exc)).split())[:200] or exc.__class__.__name__
 
     def dispose(self) -> None:
         self.engine.dispose()

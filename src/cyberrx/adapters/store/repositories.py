@@ -28,6 +28,7 @@ from cyberrx.adapters.store.tables import (
     LoginFailure,
     Organisation,
     OutboxMessage,
+    PasswordReset,
     Policy,
     ProfileVersion,
     Quote,
@@ -38,6 +39,7 @@ from cyberrx.adapters.store.tables import (
     ThreatImport,
     Token,
     User,
+    UserTotp,
 )
 
 #: key of the PostgreSQL advisory lock that serialises appends to the audit chain
@@ -150,6 +152,12 @@ class Tokens:
     def list_for_user(self, user_id: str) -> list[Token]:
         return list(self.s.execute(select(Token).where(Token.user_id == user_id)
                                    .order_by(Token.created_at.desc(), Token.id)).scalars())
+
+    def revoke_all(self, user_id: str, now: datetime) -> int:
+        """Revoke every live token of the user; how many."""
+        result = self.s.execute(update(Token).where(Token.user_id == user_id, Token.revoked_at.is_(None))
+                                .values(revoked_at=now))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def by_hash(self, token_hash: str) -> tuple[Token, User, Organisation] | None:
         row = self.s.execute(select(Token, User, Organisation).join(User, Token.user_id == User.id)
@@ -319,6 +327,10 @@ class Jobs(_Rows):
     def running(self) -> list[Job]:
         return list(self.s.execute(select(Job).where(Job.status == "running")).scalars())
 
+    def oldest_queued_at(self) -> datetime | None:
+        """When the job waiting longest was queued (None: the queue is empty)."""
+        return self.s.execute(select(func.min(Job.created_at)).where(Job.status == "queued")).scalar_one_or_none()
+
     def take_next(self, now: datetime) -> Job | None:
         """Claim the oldest queued job (a conditional update: two workers never take the same one)."""
         job_id = self.s.execute(select(Job.id).where(Job.status == "queued").order_by(Job.created_at, Job.id)
@@ -450,11 +462,53 @@ class Outbox:
             stmt = stmt.where(OutboxMessage.carrier_id == self.scope.carrier_id)
         return list(self.s.execute(stmt.order_by(OutboxMessage.created_at, OutboxMessage.id).limit(limit)).scalars())
 
+    def for_address(self, address: str) -> list[OutboxMessage]:
+        return list(self.s.execute(select(OutboxMessage).where(OutboxMessage.to_address == address)
+                                   .order_by(OutboxMessage.created_at, OutboxMessage.id)).scalars())
+
     def for_alert(self, alert_id: str) -> list[OutboxMessage]:
         return list(self.s.execute(select(OutboxMessage).where(OutboxMessage.alert_id == alert_id)
                                    .order_by(OutboxMessage.created_at, OutboxMessage.id)).scalars())
 
 
+# ---- credentials (issue 17): password resets, the outbox, TOTP ------------------------------------------------
+class PasswordResets:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def add(self, row: PasswordReset) -> PasswordReset:
+        self.s.add(row)
+        self.s.flush()
+        return row
+
+    def by_hash(self, token_hash: str, *, lock: bool = False) -> PasswordReset | None:
+        stmt = select(PasswordReset).where(PasswordReset.token_hash == token_hash)
+        return self.s.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
+
+    def expire_for_user(self, user_id: str, now: datetime) -> None:
+        """Mark every unused reset of the user used (a new one, or a password change, ends the old ones)."""
+        self.s.execute(update(PasswordReset).where(PasswordReset.user_id == user_id, PasswordReset.used_at.is_(None))
+                       .values(used_at=now))
+
+
+
+class Totp:
+    def __init__(self, session: Session) -> None:
+        self.s = session
+
+    def get(self, user_id: str, *, lock: bool = False) -> UserTotp | None:
+        stmt = select(UserTotp).where(UserTotp.user_id == user_id)
+        return self.s.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
+
+    def put(self, row: UserTotp) -> UserTotp:
+        row = self.s.merge(row)
+        self.s.flush()
+        return row
+
+    def delete(self, user_id: str) -> None:
+        self.s.execute(delete(UserTotp).where(UserTotp.user_id == user_id))
+
+
 __all__ = ["AUDIT_LOCK_KEY", "Assessments", "Audit", "Claims", "ConcurrentChange", "Incidents", "Jobs", "Ledger",
-           "LoginFailures", "Order", "Organisations", "Policies", "Profiles", "Quotes", "Referrals", "Subjectivities",
-           "Outbox", "ThreatAlerts", "ThreatFeeds", "Tokens", "Users"]
+           "LoginFailures", "Order", "Organisations", "Outbox", "PasswordResets", "Policies", "Profiles", "Quotes",
+           "Referrals", "Subjectivities", "ThreatAlerts", "ThreatFeeds", "Tokens", "Totp", "Users"]

@@ -327,15 +327,17 @@ class ThreatAlert(_Owned, Base):
 
 class OutboxMessage(Base):
     """A mail waiting to be sent (the outbox pattern: written in the transaction that decides it, drained by a
-    sender). ``sent_at`` None: not sent yet; ``attempts`` and ``last_error`` record failures."""
+    sender): threat alerts and reminders (``kind`` ``alert``/``reminder``, with the carrier) and password resets
+    (``password_reset``, the user's carrier if any). ``sent_at`` None: not sent yet; ``attempts`` and
+    ``last_error`` record failures."""
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_unsent", "sent_at"),)
     id: Mapped[str] = mapped_column(Id, primary_key=True)
-    carrier_id: Mapped[str] = mapped_column(Id, index=True)
+    carrier_id: Mapped[str | None] = mapped_column(Id, index=True)
     alert_id: Mapped[str | None] = mapped_column(ForeignKey("threat_alerts.id"))
     kind: Mapped[str] = mapped_column(String(16))
-    to_address: Mapped[str] = mapped_column(String(254))
+    to_address: Mapped[str] = mapped_column(String(254), index=True)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
@@ -344,6 +346,29 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+class PasswordReset(Base):
+    """A one-time password-reset token (only its SHA-256 is kept), sent through the outbox; ``used_at`` once used."""
+
+    __tablename__ = "password_resets"
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class UserTotp(Base):
+    """A user's TOTP (RFC 6238) secret; two-factor sign-in is on once ``enabled_at`` is set. ``last_step``: the
+    time step of the last code accepted (a code is accepted once)."""
+
+    __tablename__ = "user_totp"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    enabled_at: Mapped[datetime | None]
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
 __all__ = ["Assessment", "AuditEvent", "Base", "Claim", "Incident", "Job", "LedgerEntry", "Organisation",
-           "OutboxMessage", "Policy", "ProfileVersion", "Quote", "Referral", "Subjectivity", "ThreatAlert",
-           "ThreatFeed", "ThreatImport", "Token", "User"]
+           "OutboxMessage", "PasswordReset", "Policy", "ProfileVersion", "Quote", "Referral", "Subjectivity",
+           "ThreatAlert", "ThreatFeed", "ThreatImport", "Token", "User", "UserTotp"]

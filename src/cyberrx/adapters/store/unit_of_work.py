@@ -11,17 +11,32 @@ A constraint the transaction breaks (a unique e-mail, a policy number, a ledger 
 
 from __future__ import annotations
 
+import contextlib
 from types import TracebackType
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from cyberrx.adapters.store import repositories as repos
 from cyberrx.adapters.store.scope import Scope
+from cyberrx.errors import CyberRxError
 
 
 class Duplicate(Exception):
     """The change broke a uniqueness (or foreign-key) constraint: another change got there first."""
+
+
+class StoreUnavailable(CyberRxError):
+    """The database cannot be reached or is not answering (down, unreachable, locked past the busy timeout): try
+    again later (HTTP 503 with Retry-After). Nothing was written."""
+
+
+def unavailable(exc: BaseException) -> StoreUnavailable | None:
+    """The :class:`StoreUnavailable` an exception of the driver means, or None when it means something else."""
+    if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
+        reason = " ".join(str(getattr(exc, "orig", exc)).split())[:200]
+        return StoreUnavailable(f"the database is not answering ({reason})")
+    return None
 
 
 class SqlUnitOfWork:
@@ -45,10 +60,11 @@ class SqlUnitOfWork:
         self.audit = repos.Audit(session)
         self.referrals = repos.Referrals(session, scope)
         self.subjectivities = repos.Subjectivities(session, scope)
-
         self.threat_feeds = repos.ThreatFeeds(session)
         self.threat_alerts = repos.ThreatAlerts(session, scope)
         self.outbox = repos.Outbox(session, scope)
+        self.password_resets = repos.PasswordResets(session)
+        self.totp = repos.Totp(session)
         self._transaction = session.begin()
 
     def commit(self) -> None:
@@ -67,10 +83,18 @@ class SqlUnitOfWork:
             # rows read stay readable after the block (as loaded), and nothing uncommitted is written
             self.session.expunge_all()
             self.rollback()
+        except DBAPIError as closing:        # the connection died under us: nothing was committed
+            if exc is None:
+                raise unavailable(closing) or closing from closing
         finally:
-            self.session.close()
+            with contextlib.suppress(DBAPIError):
+                self.session.close()
         if isinstance(exc, IntegrityError):
             raise Duplicate(" ".join(str(exc.orig).split())) from exc
+        if exc is not None:
+            down = unavailable(exc)
+            if down is not None:
+                raise down from exc
 
 
-__all__ = ["Duplicate", "SqlUnitOfWork"]
+__all__ = ["Duplicate", "SqlUnitOfWork", "StoreUnavailable", "unavailable"]

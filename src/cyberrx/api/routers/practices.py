@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
-from cyberrx.api.deps import PageDep, PrincipalDep, ServiceDep
+from cyberrx.api.deps import ClientDep, PageDep, PrincipalDep, ServiceDep
 from cyberrx.api.errors import ErrorBody
 from cyberrx.api.schemas import (
     ID_PATTERN,
@@ -64,11 +64,11 @@ def get_version(practice_id: IdPath, version: Annotated[int, Path(ge=1, le=1_000
              tags=["assessments"],
              responses={202: {"model": AssessmentOut, "description": "queued as a background job: poll the job"}})
 def create_assessment(practice_id: IdPath, body: AssessmentIn, response: Response, service: ServiceDep,
-                      principal: PrincipalDep) -> dict[str, Any]:
+                      principal: PrincipalDep, client: ClientDep) -> dict[str, Any]:
     """Assess the practice. Runs now (201) when small, else is queued (202, ``Location`` of the job)."""
     out, queued = assessments.request(service.uow, service.limits, principal, practice_id, body.trials, body.seed,
                                       body.policy, body.profile_version, ports=service.ports,
-                                      wake=service.jobs.notify)
+                                      wake=service.jobs.notify, client=client)
     if queued:
         response.status_code = 202
         response.headers["Location"] = f"/jobs/{out['job_id']}"

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from cyberrx.api.deps import PageDep, PrincipalDep, ServiceDep
+from cyberrx.api.deps import ClientDep, PageDep, PrincipalDep, ServiceDep
 from cyberrx.api.schemas import ID_PATTERN, BindIn, Paged, PolicyOut, QuoteIn, QuoteOut
 from cyberrx.app import quotes
 
@@ -15,10 +15,12 @@ IdPath = Annotated[str, Path(pattern=ID_PATTERN)]
 
 
 @router.post("/practices/{practice_id}/quotes", response_model=QuoteOut, status_code=201, tags=["quotes"])
-def create_quote(practice_id: IdPath, body: QuoteIn, service: ServiceDep, principal: PrincipalDep) -> dict[str, Any]:
+def create_quote(practice_id: IdPath, body: QuoteIn, service: ServiceDep, principal: PrincipalDep,
+                 client: ClientDep) -> dict[str, Any]:
     """Quote options (limit x retention) with premium, technical price and decision; audited."""
     return quotes.create(service.uow, principal, practice_id, body.trials, body.seed, body.effective,
-                         max_trials=service.settings.sync_trials_max, ports=service.ports)
+                         max_trials=service.settings.sync_trials_max, ports=service.ports,
+                         memory_max_bytes=service.limits.sync_memory_bytes, client=client)
 
 
 @router.get("/quotes", response_model=Paged[QuoteOut], tags=["quotes"])

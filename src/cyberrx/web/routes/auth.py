@@ -43,15 +43,19 @@ def sign_in_form(request: Request, next: str | None = None) -> Response:
 @router.post("/sign-in")
 def sign_in(request: Request, service: ServiceDep, email: Annotated[str, Form(max_length=320)],
             password: Annotated[str, Form(max_length=1024)],
-            next: Annotated[str | None, Form(max_length=2000)] = None) -> Response:
+            next: Annotated[str | None, Form(max_length=2000)] = None,
+            one_time_code: Annotated[str | None, Form(max_length=6)] = None) -> Response:
     settings = service.settings
     try:
         token = accounts.login(service.uow, email, password, settings.session_ttl_hours,
                                max_failures=settings.login_max_failures,
-                               lockout=timedelta(minutes=settings.login_lockout_minutes), ports=service.ports)
+                               lockout=timedelta(minutes=settings.login_lockout_minutes), ports=service.ports,
+                               client=request.client.host if request.client is not None else None,
+                               one_time_code=one_time_code or None)
     except (Unauthenticated, TooManyAttempts) as exc:
         locked = isinstance(exc, TooManyAttempts)
-        message = str(exc).capitalize() + "." if locked else "Wrong e-mail or password."
+        code_needed = "one-time code" in str(exc)
+        message = (str(exc).capitalize() + "." if locked or code_needed else "Wrong e-mail or password.")
         response = render(request, "sign_in.html", {"page_title": "Sign in", "email": email, "error": message,
                                                     "next": safe_next(next)},
                           status_code=429 if locked else 400)

@@ -74,7 +74,7 @@ def upgrade() -> None:
     op.create_table(
         'outbox',
         sa.Column('id', sa.String(length=32), nullable=False),
-        sa.Column('carrier_id', sa.String(length=32), nullable=False),
+        sa.Column('carrier_id', sa.String(length=32), nullable=True),
         sa.Column('alert_id', sa.String(length=32), nullable=True),
         sa.Column('kind', sa.String(length=16), nullable=False),
         sa.Column('to_address', sa.String(length=254), nullable=False),
@@ -89,6 +89,7 @@ def upgrade() -> None:
     )
     op.create_index('ix_outbox_carrier_id', 'outbox', ['carrier_id'])
     op.create_index('ix_outbox_unsent', 'outbox', ['sent_at'])
+    op.create_index('ix_outbox_to_address', 'outbox', ['to_address'])
 
 
 def downgrade() -> None:
