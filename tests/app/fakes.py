@@ -182,6 +182,19 @@ class LoginFailures(_Table):
                                  and (r.locked_until is None or r.locked_until < now)))
 
 
+class Totp(_Table):
+    """Two-factor secrets (issue 17): the use-case tests turn none on."""
+
+    name = "user_totp"
+    unique = (("user_id",),)
+
+    def _visible(self, row: Any) -> bool:
+        return True
+
+    def get(self, user_id: str, *, lock: bool = False) -> Any:
+        return next((r for r in self._all() if r.user_id == user_id), None)
+
+
 class Profiles(_Table):
     name = "profile_versions"
     unique = (("id",), ("practice_id", "version"))
@@ -356,6 +369,7 @@ class FakeTransaction:
         self.users = Users(self)
         self.tokens = Tokens(self)
         self.login_failures = LoginFailures(self)
+        self.totp = Totp(self)
         self.profiles = Profiles(self)
         self.assessments = Assessments(self)
         self.jobs = Jobs(self)
