@@ -47,3 +47,14 @@ def test_underwriters_and_admins_of_a_carrier_only(world):
         portfolio.run(uow, a.who["underwriter"], as_of=IN_FORCE, years=1_000, seed=5,
                       reinsurance={"quota_share": {"ceded_share": 2}})
     assert e.value.field == "reinsurance.quota_share.ceded_share"
+
+
+def test_a_carrier_with_nothing_in_force_has_an_empty_book_not_an_error(world):
+    """GET /portfolio is a list: on a day nothing is in force it answers an empty book (the tenancy sweep reads it
+    for every role); only a run needs policies."""
+    uow, a, _ = world
+    assert portfolio.summary(uow, a.who["underwriter"], date(2030, 1, 1)) == {
+        "as_of": "2030-01-01", "policies": 0, "aggregate_limits": 0.0, "dependencies": []}
+    with pytest.raises(InvalidInput) as e:
+        portfolio.run(uow, a.who["underwriter"], as_of=date(2030, 1, 1), years=1_000, seed=5, reinsurance=None)
+    assert e.value.field == "as_of"

@@ -46,7 +46,7 @@ OBJECT_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/threats/alerts/run", lambda o: {"practice_ids": [o.practice]}),
 ]
 LIST_ROUTES = ["/organisations", "/users", "/practices", "/assessments", "/policies", "/claims", "/incidents",
-               "/audit/events", "/auth/tokens", "/quotes", "/threats/alerts", "/threats/feeds"]
+               "/audit/events", "/auth/tokens", "/quotes", "/threats/alerts", "/threats/feeds", "/portfolio"]
 
 
 def _targets(owner: Tenant, o: Objects, victim_role: str) -> dict[str, Any]:

@@ -111,7 +111,7 @@ def test_publish_lists_the_insureds_whose_systems_its_cves_hit(db: Path) -> None
     store.upgrade()
     carrier = accounts.create_carrier(store, "Acme Mutual")
     uw = Principal("a" * 32, Role.UNDERWRITER, carrier["id"], OrgKind.CARRIER, carrier["id"])
-    base = {"states": {"TX": 500}, "annual_revenue": 1_000_000}
+    base = {"specialty": "primary_care", "states": {"TX": 500}, "annual_revenue": 1_000_000}
     practices.create(store, uw, {**base, "name": "Gateway Clinic", "technology": [
         {"vendor": "Citrix", "product": "NetScaler Gateway", "version": "13.1-49.13"}]})
     practices.create(store, uw, {**base, "name": "Paper Clinic"})

@@ -17,7 +17,8 @@ from cyberrx.threats.matching import match, role_counts
 
 
 def practice(*items: dict[str, Any], **extra: Any) -> PracticeProfile:
-    return PracticeProfile.model_validate({"name": "Test Clinic", "states": {"TX": 2000}, "annual_revenue": 2e6,
+    return PracticeProfile.model_validate({"name": "Test Clinic", "specialty": "primary_care", "states": {"TX": 2000},
+                                           "annual_revenue": 2e6,
                                            "technology": list(items), **extra})
 
 
@@ -139,7 +140,8 @@ def test_a_bad_cpe_is_refused_naming_the_field() -> None:
     from cyberrx.domain.parsing import parse_model
 
     with pytest.raises(InvalidInput) as err:
-        parse_model(PracticeProfile, {"name": "X", "states": {"TX": 1}, "annual_revenue": 1, "technology": [
+        parse_model(PracticeProfile, {"name": "X", "specialty": "primary_care", "states": {"TX": 1},
+                                      "annual_revenue": 1, "technology": [
             {"vendor": "a", "product": "b", "cpe": "cpe:/a:fortinet:fortios"}]})
     assert "technology[0].cpe" in str(err.value)
 

@@ -81,7 +81,8 @@ def test_the_kev_snapshot_round_trips_through_stix() -> None:
 
 def test_a_stix_feed_matches_like_kev() -> None:
     feed = import_bundle(analyst_bundle())
-    p = PracticeProfile.model_validate({"name": "X", "states": {"TX": 10}, "annual_revenue": 1e6, "technology": [
+    p = PracticeProfile.model_validate({"name": "X", "specialty": "primary_care", "states": {"TX": 10},
+                                        "annual_revenue": 1e6, "technology": [
         {"vendor": "Fortinet", "product": "FortiGate", "version": "7.2.6"}]})
     [f] = match(p, feed).findings
     assert (f.cve, f.urgent, f.version_affected) == ("CVE-2024-21762", True, True)

@@ -29,9 +29,7 @@ from cyberrx.portfolio.summary import run_portfolio
 API_MAX_PRACTICE_YEARS = 50_000_000
 
 
-def book_in_force(uow: Any, scope: Scope | None, as_of: date, name: str = "book in force") -> Book:
-    """The policies in force on ``as_of`` that ``scope`` sees (None: every carrier's), ordered by policy
-    number, each with its practice's latest profile."""
+def _entries_in_force(uow: Any, scope: Scope | None, as_of: date) -> list[BookEntry]:
     entries = []
     with uow.reading(scope) as tx:
         rows, total = tx.policies.list({}, Order("policy_number", False, "id"), MAX_POLICIES + 1, 0)
@@ -44,6 +42,13 @@ def book_in_force(uow: Any, scope: Scope | None, as_of: date, name: str = "book 
             version = tx.profiles.latest(row.practice_id)
             profile = parse_model(PracticeProfile, version.profile, source=f"practice {row.practice_id}")
             entries.append(BookEntry(profile, terms, f"policy {row.policy_number}"))
+    return entries
+
+
+def book_in_force(uow: Any, scope: Scope | None, as_of: date, name: str = "book in force") -> Book:
+    """The policies in force on ``as_of`` that ``scope`` sees (None: every carrier's), ordered by policy
+    number, each with its practice's latest profile; none in force is refused (there is nothing to simulate)."""
+    entries = _entries_in_force(uow, scope, as_of)
     if not entries:
         raise InvalidInput(f"no policy is in force on {as_of.isoformat()}", field="as_of",
                            allowed="a date inside a bound policy's period")
@@ -63,8 +68,10 @@ def summary(uow: Any, principal: Principal, as_of: date) -> dict[str, Any]:
     from cyberrx.portfolio.catalogue import load_catalogue
     from cyberrx.reference import load_loss_model
 
-    book = book_in_force(uow, principal.scope, as_of)
-    model = book.compile(load_catalogue(), load_loss_model().tables)
+    entries = _entries_in_force(uow, principal.scope, as_of)
+    if not entries:     # a carrier with nothing in force has an empty book, not an error
+        return {"as_of": as_of.isoformat(), "policies": 0, "aggregate_limits": 0.0, "dependencies": []}
+    model = build_book(entries, "book in force").compile(load_catalogue(), load_loss_model().tables)
     import numpy as np
 
     insureds = np.bincount(model.links_dep, minlength=len(model.dependencies))
