@@ -32,6 +32,7 @@ from cyberrx.reports.labels import PART_LABELS, SCENARIO_LABELS, exclusion_label
 from cyberrx.vocab import BI_PARTS, PARTS
 from cyberrx.web.deps import PrincipalDep, ServiceDep
 from cyberrx.web.errors import PageRoute
+from cyberrx.web.routes.manager.incidents import incident_from_form
 from cyberrx.web.templating import render
 
 router = APIRouter(route_class=PageRoute)
@@ -93,24 +94,7 @@ def notice_form(request: Request, service: ServiceDep, principal: PrincipalDep,
 
 
 def _new_incident(form: dict[str, str], practice: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
-    by_state: dict[str, int] = {}
-    for i in range(INCIDENT_ROWS):
-        code, count = form.get(f"state-{i}", "").strip().upper(), form.get(f"count-{i}", "").strip()
-        if not code and not count:
-            continue
-        try:
-            by_state[code] = by_state.get(code, 0) + int(count.replace(",", ""))
-        except ValueError:
-            errors[f"count-{i}"] = "enter a whole number of patients"
-    if not by_state and not errors:
-        errors["state-0"] = "enter at least one state and how many of its patients were affected"
-    doc: dict[str, Any] = {"incident_id": f"INC-{date.today():%Y%m%d}-{secrets.token_hex(3).upper()}",
-                           "entity": practice["name"], "type": form.get("type", ""),
-                           "discovered": form.get("discovered", ""), "affected_by_state": by_state,
-                           "phi_secured": form.get("phi_secured") == "yes"}
-    if form.get("occurred", "").strip():
-        doc["occurred"] = form["occurred"].strip()
-    return doc
+    return incident_from_form(form, practice, INCIDENT_ROWS, errors)
 
 
 def _error_name(exc: InvalidInput) -> str:

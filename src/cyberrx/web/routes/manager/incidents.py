@@ -58,14 +58,12 @@ def incident_list(request: Request, service: ServiceDep, principal: PrincipalDep
     return _list(request, practice, rows, _form_values(), {})
 
 
-@router.post("/practices/{practice_id}/incidents")
-async def incident_record(request: Request, service: ServiceDep, principal: PrincipalDep,
-                          practice_id: str) -> Response:
-    practice = practices.get(service.uow, principal, practice_id)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    errors: dict[str, str] = {}
+def incident_from_form(form: dict[str, str], practice: dict[str, Any], rows: int,
+                       errors: dict[str, str]) -> dict[str, Any]:
+    """An incident document from the incident form (the practice manager's, and the adjuster's first notice):
+    ``rows`` state/count pairs summed by state; a bad count or no state at all goes into ``errors`` by field."""
     by_state: dict[str, int] = {}
-    for i in range(ROWS):
+    for i in range(rows):
         code, count = form.get(f"state-{i}", "").strip().upper(), form.get(f"count-{i}", "").strip()
         if not code and not count:
             continue
@@ -81,6 +79,16 @@ async def incident_record(request: Request, service: ServiceDep, principal: Prin
                            "phi_secured": form.get("phi_secured") == "yes"}
     if form.get("occurred", "").strip():
         doc["occurred"] = form["occurred"].strip()
+    return doc
+
+
+@router.post("/practices/{practice_id}/incidents")
+async def incident_record(request: Request, service: ServiceDep, principal: PrincipalDep,
+                          practice_id: str) -> Response:
+    practice = practices.get(service.uow, principal, practice_id)
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    errors: dict[str, str] = {}
+    doc = incident_from_form(form, practice, ROWS, errors)
     if not errors:
         try:
             row = incidents.record(service.uow, principal, practice_id, doc, ports=service.ports)
