@@ -129,10 +129,7 @@ def open_claim(uow: UnitOfWork, principal: Principal, policy_id: str, claim_doc:
                 raise not_found("policy", policy_id)
             require(principal, "claim.create")
             if incident_id is not None:
-                linked = tx.incidents.get(incident_id)
-                if linked is None or linked.practice_id != policy.practice_id:
-                    raise InvalidInput(f"incident {incident_id} is not one of the insured practice's",
-                                       field="incident_id", allowed="an incident of the insured practice")
+                _insured_practices_incident(tx, incident_id, policy)
             terms = parse_policy(policy.terms)
             if claim.policy_number != policy.policy_number:
                 raise InvalidInput(f"the claim is on policy {claim.policy_number!r}, not {policy.policy_number!r}",
@@ -221,6 +218,15 @@ def open_notice(uow: UnitOfWork, principal: Principal, policy_id: str, notice: d
     raise Conflict("no free claim number: try again")
 
 
+def _insured_practices_incident(tx: Any, incident_id: str, policy: Any) -> Any:
+    """The incident ``incident_id`` when it is one of the insured practice's; InvalidInput otherwise."""
+    linked = tx.incidents.get(incident_id)
+    if linked is None or linked.practice_id != policy.practice_id:
+        raise InvalidInput(f"incident {incident_id} is not one of the insured practice's",
+                           field="incident_id", allowed="an incident of the insured practice")
+    return linked
+
+
 def _open_notice_once(uow: UnitOfWork, ports: Ports, principal: Principal, policy_id: str, notice: dict[str, Any],
                       description: str, incident_doc: dict[str, Any], incident_id: str | None,
                       new_incident: dict[str, Any] | None, checked_new: Any, today: date) -> dict[str, Any]:
@@ -230,10 +236,7 @@ def _open_notice_once(uow: UnitOfWork, ports: Ports, principal: Principal, polic
             raise not_found("policy", policy_id)
         require_carrier(principal, "claim.create")
         if incident_id is not None:
-            linked = tx.incidents.get(incident_id)
-            if linked is None or linked.practice_id != policy.practice_id:
-                raise InvalidInput(f"incident {incident_id} is not one of the insured practice's",
-                                   field="incident_id", allowed="an incident of the insured practice")
+            linked = _insured_practices_incident(tx, incident_id, policy)
         else:
             assert new_incident is not None and checked_new is not None
             org = tx.organisations.get(policy.practice_id)
