@@ -94,7 +94,9 @@ def request(uow: UnitOfWork, limits: Limits, principal: Principal, practice_id: 
         if pv is None:
             raise InvalidInput(f"practice has no profile version {profile_version}", field="profile_version")
         carrier_id, brokerage_id = org.carrier_id, org.brokerage_id
-    profile = check_profile(pv.profile)
+    # a profile listing technology meets the newest feed (its open urgent findings raise frequencies, so the
+    # memory estimate is made on the profile as it will run; a queued job looks at the feed again when it runs)
+    profile, threats = threats_for(uow, check_profile(pv.profile))
     # estimated before anything is simulated: too big for any run is refused, too big for a request is queued
     footprint = assessment_footprint(profile, trials, terms=policy is not None, budget_bytes=limits.run_memory_bytes)
     refuse_if_too_big(footprint, limits.run_memory_bytes, trials)
@@ -113,7 +115,6 @@ def request(uow: UnitOfWork, limits: Limits, principal: Principal, practice_id: 
         if wake is not None:
             wake()
         return assessment_dict(a, pv.version), True
-    profile, threats = threats_for(uow, profile)      # a profile listing technology meets the newest feed
     _succeeded(a, result_document(profile, trials, seed, policy, ports=ports, threats=threats))
     with uow.writing(principal.scope) as tx:
         tx.assessments.add(a)
